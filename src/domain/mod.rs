@@ -1,0 +1,8 @@
+//! Domain types parsed once at the boundary and trusted everywhere after.
+
+pub mod phone;
+pub mod role;
+pub mod time;
+
+pub use phone::{CallerNumber, PhoneError, PhoneNumber, PhoneRegion};
+pub use role::Role;

@@ -1,0 +1,28 @@
+//! orderline — the backend of a telephone order line.
+//!
+//! # Layout
+//! - [`config`]: layered configuration (defaults → file → environment → flags).
+//! - [`app`]: `AppState`, the router and the server lifecycle.
+//! - [`error`]: the one error type every handler returns, mapped to HTTP.
+//! - [`domain`]: newtypes parsed at the boundary (phone numbers, roles, money).
+//! - [`db`]: the only place SQL lives; one `Db` handle over SQLite or PostgreSQL.
+//! - [`auth`]: passwords, sessions, API tokens and the extractors that check them.
+//! - [`api`]: the JSON API under `/api/v1`.
+//! - [`web`]: server-rendered pages (login, …).
+//! - [`import`]: CSV import and export of the client base.
+//! - [`cli`]: the `orderline` subcommands.
+//! - [`demo`]: the demo data set loaded by `serve --demo`.
+//! - [`telemetry`]: logging, metrics and PII masking.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod import;
+pub mod telemetry;
+pub mod web;
