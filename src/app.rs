@@ -1,1 +1,177 @@
-//! (being written)
+//! The application: shared state, the router, and the server lifecycle.
+//!
+//! `App::build` binds the listener first (port 0 in tests), so a test can talk to the server
+//! as soon as `build` returns, with no sleep. `run_until_stopped` serves until the shutdown
+//! future resolves, then drains in-flight requests and closes the pool.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    middleware,
+    response::IntoResponse,
+    routing::get,
+};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::net::TcpListener;
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, csrf::CsrfLayer, set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer, trace::TraceLayer,
+};
+
+use crate::{
+    api,
+    auth::{limiter::LoginLimiter, token::TokenCache},
+    config::Config,
+    db::Db,
+    error::{AppError, fallback_not_found},
+    telemetry, web,
+};
+
+/// Everything a handler may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The validated configuration.
+    pub config: Arc<Config>,
+    /// Verified API tokens.
+    pub tokens: TokenCache,
+    /// Failed-login counters.
+    pub login_limiter: LoginLimiter,
+    /// The Prometheus registry.
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    /// State over an open database.
+    pub fn new(db: Db, config: Config) -> Self {
+        let login_limiter = LoginLimiter::new(config.auth.login_attempts_per_minute);
+        AppState {
+            db,
+            config: Arc::new(config),
+            tokens: TokenCache::default(),
+            login_limiter,
+            metrics: telemetry::metrics_handle(),
+        }
+    }
+}
+
+/// Builds the whole router: every URL prefix is mounted here.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .nest("/api/v1", api::router(&state.config))
+        .merge(web::router())
+        .fallback(fallback_not_found)
+        .layer(middleware::from_fn(telemetry::track_requests))
+        .layer(CsrfLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
+        }))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    if state.db.ping().await { Ok("ready") } else { Err(AppError::Unavailable) }
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let (size, idle) = state.db.pool_stats();
+    metrics::gauge!("db_pool_connections").set(f64::from(size));
+    metrics::gauge!("db_pool_idle_connections").set(idle as f64);
+    metrics::gauge!("db_pool_in_use_connections").set(f64::from(size) - idle as f64);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+}
+
+/// A bound, not yet serving, application.
+pub struct App {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl App {
+    /// Opens the database (applying migrations) and binds the listen address.
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let db = Db::connect(&config.database).await?;
+        Self::build_with_db(config, db).await
+    }
+
+    /// Binds the listen address over an already open database.
+    pub async fn build_with_db(config: Config, db: Db) -> anyhow::Result<App> {
+        let listener = TcpListener::bind(config.server.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.server.listen))?;
+        Ok(App { listener, state: AppState::new(db, config) })
+    }
+
+    /// The bound address (the real port when the configuration said 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The shared state (for tests and the demo loader).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests and closes the pool.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let App { listener, state } = self;
+        let db = state.db.clone();
+        let housekeeping = tokio::spawn(housekeeping(state.clone()));
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+        housekeeping.abort();
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Periodic chores: expired sessions, idle rate-limit windows.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        state.login_limiter.retain_recent();
+        let now = crate::domain::time::now_ms();
+        if let Err(e) = crate::db::sessions::delete_expired_sessions(&state.db, now).await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

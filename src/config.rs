@@ -1,1 +1,375 @@
-//! (being written)
+//! Layered configuration: compiled-in defaults (`config/default.toml`) → `--config` file →
+//! `ORDERLINE__SECTION__KEY` environment variables → command-line flags.
+//!
+//! Everything is validated once, at start-up, into typed values; an invalid setting stops the
+//! program with a message that names it. Tests build a `Config` from the defaults and change
+//! fields directly.
+
+use std::{fmt, net::SocketAddr, path::Path, str::FromStr};
+
+use anyhow::{Context, anyhow, bail};
+use serde::Deserialize;
+
+use crate::domain::PhoneRegion;
+
+/// The defaults, the same text as `config/default.toml`.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// The whole validated configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `[server]`.
+    pub server: ServerConfig,
+    /// `[database]`.
+    pub database: DatabaseConfig,
+    /// `[phone]` default region.
+    pub default_region: PhoneRegion,
+    /// `[business]` time zone.
+    pub time_zone: chrono_tz::Tz,
+    /// `[business]` currency (ISO 4217).
+    pub currency: String,
+    /// `[ui]` default language.
+    pub language: Language,
+    /// `[auth]`.
+    pub auth: AuthConfig,
+    /// `[log]`.
+    pub log: LogConfig,
+}
+
+/// `[server]` settings.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The public base URL, without a trailing slash.
+    pub public_base_url: String,
+    /// Whether cookies get the Secure flag (the base URL is https).
+    pub cookie_secure: bool,
+    /// JSON API body limit in bytes.
+    pub api_body_limit_bytes: usize,
+    /// Webhook body limit in bytes.
+    pub webhook_body_limit_bytes: usize,
+}
+
+/// `[database]` settings.
+#[derive(Clone)]
+pub struct DatabaseConfig {
+    /// `sqlite://…` or `postgres://…`; may hold a password, so `Debug` hides it.
+    pub url: String,
+    /// Pool size.
+    pub max_connections: u32,
+    /// SQLite `synchronous=FULL` instead of NORMAL.
+    pub sqlite_synchronous_full: bool,
+}
+
+impl fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("sqlite_synchronous_full", &self.sqlite_synchronous_full)
+            .finish()
+    }
+}
+
+/// `[auth]` settings.
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    /// Session lifetime without activity.
+    pub session_idle_hours: u32,
+    /// Failed logins per minute per address and per login.
+    pub login_attempts_per_minute: u32,
+}
+
+/// `[log]` settings.
+#[derive(Clone, Debug)]
+pub struct LogConfig {
+    /// JSON lines instead of human-readable output.
+    pub json: bool,
+    /// The tracing filter directive.
+    pub level: String,
+}
+
+/// A UI language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// English.
+    En,
+    /// Russian.
+    Ru,
+}
+
+impl Language {
+    /// Parses `en` / `ru`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "en" => Some(Language::En),
+            "ru" => Some(Language::Ru),
+            _ => None,
+        }
+    }
+}
+
+/// Values given on the command line; they win over every other layer.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--listen`.
+    pub listen: Option<String>,
+    /// `--database-url`.
+    pub database_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    server: RawServer,
+    database: RawDatabase,
+    phone: RawPhone,
+    business: RawBusiness,
+    ui: RawUi,
+    auth: RawAuth,
+    log: RawLog,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    listen: String,
+    public_base_url: String,
+    api_body_limit_bytes: usize,
+    webhook_body_limit_bytes: usize,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: String,
+    max_connections: u32,
+    sqlite_synchronous: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhone {
+    default_region: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBusiness {
+    time_zone: String,
+    currency: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUi {
+    language: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuth {
+    session_idle_hours: u32,
+    login_attempts_per_minute: u32,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    format: String,
+    level: String,
+}
+
+impl Config {
+    /// Loads all layers: defaults, the optional file, the process environment, then `overrides`.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Config> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(file, &env, overrides)
+    }
+
+    /// The compiled-in defaults alone (what tests start from).
+    pub fn defaults() -> Config {
+        Self::load_from(None, &[], &Overrides::default()).expect("the compiled-in defaults are valid")
+    }
+
+    /// Loads with an explicit environment (so tests need not touch the process environment).
+    pub fn load_from(file: Option<&Path>, env: &[(String, String)], overrides: &Overrides) -> anyhow::Result<Config> {
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULT_TOML, config::FileFormat::Toml));
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+            builder = builder.add_source(config::File::from_str(&text, config::FileFormat::Toml));
+        }
+        let env_map: config::Map<String, String> = env
+            .iter()
+            .filter(|(k, _)| k.starts_with("ORDERLINE__"))
+            .cloned()
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("ORDERLINE")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(env_map)),
+        );
+        if let Some(listen) = &overrides.listen {
+            builder = builder.set_override("server.listen", listen.as_str())?;
+        }
+        if let Some(url) = &overrides.database_url {
+            builder = builder.set_override("database.url", url.as_str())?;
+        }
+        let raw: Raw = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| anyhow!("invalid configuration: {e}"))?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: Raw) -> anyhow::Result<Config> {
+        let listen = SocketAddr::from_str(&raw.server.listen)
+            .map_err(|e| anyhow!("invalid setting server.listen = {:?}: {e}", raw.server.listen))?;
+        let base = raw.server.public_base_url.trim_end_matches('/').to_owned();
+        let cookie_secure = match base.split_once("://") {
+            Some(("https", rest)) if !rest.is_empty() => true,
+            Some(("http", rest)) if !rest.is_empty() => false,
+            _ => bail!("invalid setting server.public_base_url = {base:?}: expected an http:// or https:// URL"),
+        };
+        let db_url = raw.database.url.trim().to_owned();
+        if !(db_url.starts_with("sqlite:") || db_url.starts_with("postgres://") || db_url.starts_with("postgresql://")) {
+            bail!("invalid setting database.url: expected sqlite://PATH or postgres://…, got {}", redact_url(&db_url));
+        }
+        if raw.database.max_connections < 2 {
+            bail!("invalid setting database.max_connections = {}: at least 2", raw.database.max_connections);
+        }
+        let sqlite_synchronous_full = match raw.database.sqlite_synchronous.as_str() {
+            "normal" => false,
+            "full" => true,
+            other => bail!("invalid setting database.sqlite_synchronous = {other:?}: expected \"normal\" or \"full\""),
+        };
+        let default_region = PhoneRegion::parse(&raw.phone.default_region)
+            .map_err(|e| anyhow!("invalid setting phone.default_region: {e}"))?;
+        let time_zone = chrono_tz::Tz::from_str(&raw.business.time_zone).map_err(|_| {
+            anyhow!("invalid setting business.time_zone = {:?}: not an IANA time zone name", raw.business.time_zone)
+        })?;
+        let currency = raw.business.currency.trim().to_ascii_uppercase();
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+            bail!("invalid setting business.currency = {:?}: expected a three-letter ISO 4217 code", raw.business.currency);
+        }
+        let language = Language::parse(&raw.ui.language)
+            .ok_or_else(|| anyhow!("invalid setting ui.language = {:?}: expected \"en\" or \"ru\"", raw.ui.language))?;
+        let json = match raw.log.format.as_str() {
+            "pretty" => false,
+            "json" => true,
+            other => bail!("invalid setting log.format = {other:?}: expected \"pretty\" or \"json\""),
+        };
+        tracing_subscriber::EnvFilter::try_new(&raw.log.level)
+            .map_err(|e| anyhow!("invalid setting log.level = {:?}: {e}", raw.log.level))?;
+        for (name, v) in [
+            ("server.api_body_limit_bytes", raw.server.api_body_limit_bytes),
+            ("server.webhook_body_limit_bytes", raw.server.webhook_body_limit_bytes),
+        ] {
+            if v < 1024 {
+                bail!("invalid setting {name} = {v}: at least 1024");
+            }
+        }
+        if raw.auth.session_idle_hours == 0 || raw.auth.login_attempts_per_minute == 0 {
+            bail!("invalid setting in [auth]: session_idle_hours and login_attempts_per_minute must be at least 1");
+        }
+        Ok(Config {
+            server: ServerConfig {
+                listen,
+                public_base_url: base,
+                cookie_secure,
+                api_body_limit_bytes: raw.server.api_body_limit_bytes,
+                webhook_body_limit_bytes: raw.server.webhook_body_limit_bytes,
+            },
+            database: DatabaseConfig {
+                url: db_url,
+                max_connections: raw.database.max_connections,
+                sqlite_synchronous_full,
+            },
+            default_region,
+            time_zone,
+            currency,
+            language,
+            auth: AuthConfig {
+                session_idle_hours: raw.auth.session_idle_hours,
+                login_attempts_per_minute: raw.auth.login_attempts_per_minute,
+            },
+            log: LogConfig { json, level: raw.log.level },
+        })
+    }
+}
+
+/// Hides the password of a database URL (`postgres://user:***@host/db`).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            if userinfo.contains(':') { format!("{scheme}://{user}:***@{host}") } else { url.to_owned() }
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn the_compiled_in_defaults_are_valid() {
+        let c = Config::defaults();
+        assert_eq!(c.database.url, "sqlite://data/orderline.db");
+        assert_eq!(c.time_zone, chrono_tz::Europe::Moscow);
+        assert!(!c.server.cookie_secure);
+    }
+
+    #[test]
+    fn environment_overrides_nested_keys_and_flags_override_environment() {
+        let e = env(&[("ORDERLINE__DATABASE__URL", "postgres://a@b/c"), ("ORDERLINE__UI__LANGUAGE", "ru")]);
+        let c = Config::load_from(None, &e, &Overrides::default()).unwrap();
+        assert_eq!(c.database.url, "postgres://a@b/c");
+        assert_eq!(c.language, Language::Ru);
+        let o = Overrides { database_url: Some("sqlite://x.db".into()), listen: Some("0.0.0.0:9".into()) };
+        let c = Config::load_from(None, &e, &o).unwrap();
+        assert_eq!(c.database.url, "sqlite://x.db");
+        assert_eq!(c.server.listen.port(), 9);
+    }
+
+    #[test]
+    fn an_empty_file_is_valid_and_a_file_overrides_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.toml");
+        std::fs::write(&empty, "").unwrap();
+        Config::load_from(Some(&empty), &[], &Overrides::default()).unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[server]\npublic_base_url = \"https://crm.example.com/\"\n").unwrap();
+        let c = Config::load_from(Some(&f), &[], &Overrides::default()).unwrap();
+        assert!(c.server.cookie_secure);
+        assert_eq!(c.server.public_base_url, "https://crm.example.com");
+    }
+
+    #[test]
+    fn invalid_settings_are_named_in_the_error() {
+        for (key, value, needle) in [
+            ("ORDERLINE__BUSINESS__TIME_ZONE", "Mars/Olympus", "business.time_zone"),
+            ("ORDERLINE__PHONE__DEFAULT_REGION", "XX", "phone.default_region"),
+            ("ORDERLINE__SERVER__LISTEN", "nowhere", "server.listen"),
+            ("ORDERLINE__UI__LANGUAGE", "fr", "ui.language"),
+            ("ORDERLINE__DATABASE__URL", "mysql://x", "database.url"),
+            ("ORDERLINE__SERVER__NO_SUCH_KEY", "1", "no_such_key"),
+        ] {
+            let err = Config::load_from(None, &env(&[(key, value)]), &Overrides::default()).unwrap_err();
+            assert!(format!("{err:#}").contains(needle), "{key}: {err:#}");
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_password() {
+        let o = Overrides { database_url: Some("postgres://orderline:s3cret@db/orderline".into()), listen: None };
+        let c = Config::load_from(None, &[], &o).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("orderline:***@db"));
+    }
+}

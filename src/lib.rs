@@ -10,6 +10,8 @@
 //! - [`api`]: the JSON API under `/api/v1`.
 //! - [`web`]: server-rendered pages (login, …).
 //! - [`import`]: CSV import and export of the client base.
+//! - [`matching`]: caller matching (who is behind a number).
+//! - [`orders`]: taking an order (pricing and validation).
 //! - [`cli`]: the `orderline` subcommands.
 //! - [`demo`]: the demo data set loaded by `serve --demo`.
 //! - [`telemetry`]: logging, metrics and PII masking.
@@ -24,5 +26,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod matching;
+pub mod orders;
 pub mod telemetry;
 pub mod web;

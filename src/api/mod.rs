@@ -1,1 +1,25 @@
-//! (being written)
+//! The JSON API under `/api/v1`: clients, products, orders and the caller lookup.
+//!
+//! Authentication is a bearer token (`orderline token create`) or a login session; each
+//! handler states the permission it needs. Lists answer `{ "items": [...], "next_cursor"? }`.
+
+pub mod client_input;
+pub mod clients;
+pub mod lookup;
+pub mod orders;
+pub mod page;
+pub mod products;
+
+use axum::{Router, extract::DefaultBodyLimit};
+
+use crate::{app::AppState, config::Config};
+
+/// Routes of `/api/v1`.
+pub fn router(config: &Config) -> Router<AppState> {
+    Router::new()
+        .merge(lookup::router())
+        .merge(clients::router())
+        .merge(products::router())
+        .merge(orders::router())
+        .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
+}

@@ -1,5 +1,6 @@
 //! Domain types parsed once at the boundary and trusted everywhere after.
 
+pub mod client;
 pub mod phone;
 pub mod role;
 pub mod time;

@@ -1,1 +1,1 @@
-//! (being written)
+//! CSV import and export of the client base (being written).

@@ -1,0 +1,24 @@
+//! `orderline serve`.
+
+use crate::{app::App, config::Config, db::Db, demo};
+
+/// Opens the database, loads the demo data if asked, and serves until SIGINT/SIGTERM.
+pub async fn run(config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database).await?;
+    if with_demo {
+        demo::ensure_loaded(&db, &config).await?;
+    }
+    let app = App::build_with_db(config.clone(), db).await?;
+    let addr = app.local_addr();
+    let url = if config.server.public_base_url.contains("localhost:8080") && addr.port() != 8080 {
+        format!("http://{addr}")
+    } else {
+        config.server.public_base_url.clone()
+    };
+    if with_demo {
+        demo::print_credentials(&url);
+    }
+    tracing::info!(%addr, backend = app.state().db.backend(), "orderline is listening");
+    eprintln!("orderline is running: open {url} (Ctrl-C to stop)");
+    app.run_until_stopped(crate::app::shutdown_signal()).await
+}
