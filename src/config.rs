@@ -183,16 +183,24 @@ impl Config {
 
     /// The compiled-in defaults alone (what tests start from).
     pub fn defaults() -> Config {
-        Self::load_from(None, &[], &Overrides::default()).expect("the compiled-in defaults are valid")
+        Self::load_from(None, &[], &Overrides::default())
+            .expect("the compiled-in defaults are valid")
     }
 
     /// Loads with an explicit environment (so tests need not touch the process environment).
-    pub fn load_from(file: Option<&Path>, env: &[(String, String)], overrides: &Overrides) -> anyhow::Result<Config> {
-        let mut builder = config::Config::builder()
-            .add_source(config::File::from_str(DEFAULT_TOML, config::FileFormat::Toml));
+    pub fn load_from(
+        file: Option<&Path>,
+        env: &[(String, String)],
+        overrides: &Overrides,
+    ) -> anyhow::Result<Config> {
+        let mut builder = config::Config::builder().add_source(config::File::from_str(
+            DEFAULT_TOML,
+            config::FileFormat::Toml,
+        ));
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the configuration file {}", path.display())
+            })?;
             builder = builder.add_source(config::File::from_str(&text, config::FileFormat::Toml));
         }
         let env_map: config::Map<String, String> = env
@@ -221,54 +229,91 @@ impl Config {
     }
 
     fn validate(raw: Raw) -> anyhow::Result<Config> {
-        let listen = SocketAddr::from_str(&raw.server.listen)
-            .map_err(|e| anyhow!("invalid setting server.listen = {:?}: {e}", raw.server.listen))?;
+        let listen = SocketAddr::from_str(&raw.server.listen).map_err(|e| {
+            anyhow!(
+                "invalid setting server.listen = {:?}: {e}",
+                raw.server.listen
+            )
+        })?;
         let base = raw.server.public_base_url.trim_end_matches('/').to_owned();
         let cookie_secure = match base.split_once("://") {
             Some(("https", rest)) if !rest.is_empty() => true,
             Some(("http", rest)) if !rest.is_empty() => false,
-            _ => bail!("invalid setting server.public_base_url = {base:?}: expected an http:// or https:// URL"),
+            _ => bail!(
+                "invalid setting server.public_base_url = {base:?}: expected an http:// or https:// URL"
+            ),
         };
         let db_url = raw.database.url.trim().to_owned();
-        if !(db_url.starts_with("sqlite:") || db_url.starts_with("postgres://") || db_url.starts_with("postgresql://")) {
-            bail!("invalid setting database.url: expected sqlite://PATH or postgres://…, got {}", redact_url(&db_url));
+        if !(db_url.starts_with("sqlite:")
+            || db_url.starts_with("postgres://")
+            || db_url.starts_with("postgresql://"))
+        {
+            bail!(
+                "invalid setting database.url: expected sqlite://PATH or postgres://…, got {}",
+                redact_url(&db_url)
+            );
         }
         if raw.database.max_connections < 2 {
-            bail!("invalid setting database.max_connections = {}: at least 2", raw.database.max_connections);
+            bail!(
+                "invalid setting database.max_connections = {}: at least 2",
+                raw.database.max_connections
+            );
         }
         let sqlite_synchronous_full = match raw.database.sqlite_synchronous.as_str() {
             "normal" => false,
             "full" => true,
-            other => bail!("invalid setting database.sqlite_synchronous = {other:?}: expected \"normal\" or \"full\""),
+            other => bail!(
+                "invalid setting database.sqlite_synchronous = {other:?}: expected \"normal\" or \"full\""
+            ),
         };
         let default_region = PhoneRegion::parse(&raw.phone.default_region)
             .map_err(|e| anyhow!("invalid setting phone.default_region: {e}"))?;
         let time_zone = chrono_tz::Tz::from_str(&raw.business.time_zone).map_err(|_| {
-            anyhow!("invalid setting business.time_zone = {:?}: not an IANA time zone name", raw.business.time_zone)
+            anyhow!(
+                "invalid setting business.time_zone = {:?}: not an IANA time zone name",
+                raw.business.time_zone
+            )
         })?;
         let currency = raw.business.currency.trim().to_ascii_uppercase();
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
-            bail!("invalid setting business.currency = {:?}: expected a three-letter ISO 4217 code", raw.business.currency);
+            bail!(
+                "invalid setting business.currency = {:?}: expected a three-letter ISO 4217 code",
+                raw.business.currency
+            );
         }
-        let language = Language::parse(&raw.ui.language)
-            .ok_or_else(|| anyhow!("invalid setting ui.language = {:?}: expected \"en\" or \"ru\"", raw.ui.language))?;
+        let language = Language::parse(&raw.ui.language).ok_or_else(|| {
+            anyhow!(
+                "invalid setting ui.language = {:?}: expected \"en\" or \"ru\"",
+                raw.ui.language
+            )
+        })?;
         let json = match raw.log.format.as_str() {
             "pretty" => false,
             "json" => true,
-            other => bail!("invalid setting log.format = {other:?}: expected \"pretty\" or \"json\""),
+            other => {
+                bail!("invalid setting log.format = {other:?}: expected \"pretty\" or \"json\"")
+            }
         };
         tracing_subscriber::EnvFilter::try_new(&raw.log.level)
             .map_err(|e| anyhow!("invalid setting log.level = {:?}: {e}", raw.log.level))?;
         for (name, v) in [
-            ("server.api_body_limit_bytes", raw.server.api_body_limit_bytes),
-            ("server.webhook_body_limit_bytes", raw.server.webhook_body_limit_bytes),
+            (
+                "server.api_body_limit_bytes",
+                raw.server.api_body_limit_bytes,
+            ),
+            (
+                "server.webhook_body_limit_bytes",
+                raw.server.webhook_body_limit_bytes,
+            ),
         ] {
             if v < 1024 {
                 bail!("invalid setting {name} = {v}: at least 1024");
             }
         }
         if raw.auth.session_idle_hours == 0 || raw.auth.login_attempts_per_minute == 0 {
-            bail!("invalid setting in [auth]: session_idle_hours and login_attempts_per_minute must be at least 1");
+            bail!(
+                "invalid setting in [auth]: session_idle_hours and login_attempts_per_minute must be at least 1"
+            );
         }
         Ok(Config {
             server: ServerConfig {
@@ -291,18 +336,27 @@ impl Config {
                 session_idle_hours: raw.auth.session_idle_hours,
                 login_attempts_per_minute: raw.auth.login_attempts_per_minute,
             },
-            log: LogConfig { json, level: raw.log.level },
+            log: LogConfig {
+                json,
+                level: raw.log.level,
+            },
         })
     }
 }
 
 /// Hides the password of a database URL (`postgres://user:***@host/db`).
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
     match rest.split_once('@') {
         Some((userinfo, host)) => {
             let user = userinfo.split(':').next().unwrap_or("");
-            if userinfo.contains(':') { format!("{scheme}://{user}:***@{host}") } else { url.to_owned() }
+            if userinfo.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                url.to_owned()
+            }
         }
         None => url.to_owned(),
     }
@@ -313,7 +367,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -326,11 +383,17 @@ mod tests {
 
     #[test]
     fn environment_overrides_nested_keys_and_flags_override_environment() {
-        let e = env(&[("ORDERLINE__DATABASE__URL", "postgres://a@b/c"), ("ORDERLINE__UI__LANGUAGE", "ru")]);
+        let e = env(&[
+            ("ORDERLINE__DATABASE__URL", "postgres://a@b/c"),
+            ("ORDERLINE__UI__LANGUAGE", "ru"),
+        ]);
         let c = Config::load_from(None, &e, &Overrides::default()).unwrap();
         assert_eq!(c.database.url, "postgres://a@b/c");
         assert_eq!(c.language, Language::Ru);
-        let o = Overrides { database_url: Some("sqlite://x.db".into()), listen: Some("0.0.0.0:9".into()) };
+        let o = Overrides {
+            database_url: Some("sqlite://x.db".into()),
+            listen: Some("0.0.0.0:9".into()),
+        };
         let c = Config::load_from(None, &e, &o).unwrap();
         assert_eq!(c.database.url, "sqlite://x.db");
         assert_eq!(c.server.listen.port(), 9);
@@ -343,7 +406,11 @@ mod tests {
         std::fs::write(&empty, "").unwrap();
         Config::load_from(Some(&empty), &[], &Overrides::default()).unwrap();
         let f = dir.path().join("c.toml");
-        std::fs::write(&f, "[server]\npublic_base_url = \"https://crm.example.com/\"\n").unwrap();
+        std::fs::write(
+            &f,
+            "[server]\npublic_base_url = \"https://crm.example.com/\"\n",
+        )
+        .unwrap();
         let c = Config::load_from(Some(&f), &[], &Overrides::default()).unwrap();
         assert!(c.server.cookie_secure);
         assert_eq!(c.server.public_base_url, "https://crm.example.com");
@@ -352,21 +419,33 @@ mod tests {
     #[test]
     fn invalid_settings_are_named_in_the_error() {
         for (key, value, needle) in [
-            ("ORDERLINE__BUSINESS__TIME_ZONE", "Mars/Olympus", "business.time_zone"),
-            ("ORDERLINE__PHONE__DEFAULT_REGION", "XX", "phone.default_region"),
+            (
+                "ORDERLINE__BUSINESS__TIME_ZONE",
+                "Mars/Olympus",
+                "business.time_zone",
+            ),
+            (
+                "ORDERLINE__PHONE__DEFAULT_REGION",
+                "XX",
+                "phone.default_region",
+            ),
             ("ORDERLINE__SERVER__LISTEN", "nowhere", "server.listen"),
             ("ORDERLINE__UI__LANGUAGE", "fr", "ui.language"),
             ("ORDERLINE__DATABASE__URL", "mysql://x", "database.url"),
             ("ORDERLINE__SERVER__NO_SUCH_KEY", "1", "no_such_key"),
         ] {
-            let err = Config::load_from(None, &env(&[(key, value)]), &Overrides::default()).unwrap_err();
+            let err =
+                Config::load_from(None, &env(&[(key, value)]), &Overrides::default()).unwrap_err();
             assert!(format!("{err:#}").contains(needle), "{key}: {err:#}");
         }
     }
 
     #[test]
     fn debug_output_hides_the_database_password() {
-        let o = Overrides { database_url: Some("postgres://orderline:s3cret@db/orderline".into()), listen: None };
+        let o = Overrides {
+            database_url: Some("postgres://orderline:s3cret@db/orderline".into()),
+            listen: None,
+        };
         let c = Config::load_from(None, &[], &o).unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");

@@ -28,10 +28,34 @@ pub const DEMO_PBX_TOKEN: &str = "olt_demo_pbx_token_change_me_0123456789abcdefg
 /// Demo users: login, name, role, extension, password.
 pub const DEMO_USERS: [(&str, &str, Role, Option<&str>, &str); 5] = [
     ("admin", "Администратор", Role::Admin, None, "admin-demo-1"),
-    ("manager", "Мария Руководитель", Role::Manager, None, "manager-demo-1"),
-    ("op101", "Ольга Операторова", Role::Operator, Some("101"), "operator-demo-1"),
-    ("op102", "Иван Телефонов", Role::Operator, Some("102"), "operator-demo-2"),
-    ("op103", "Анна Заказова", Role::Operator, Some("103"), "operator-demo-3"),
+    (
+        "manager",
+        "Мария Руководитель",
+        Role::Manager,
+        None,
+        "manager-demo-1",
+    ),
+    (
+        "op101",
+        "Ольга Операторова",
+        Role::Operator,
+        Some("101"),
+        "operator-demo-1",
+    ),
+    (
+        "op102",
+        "Иван Телефонов",
+        Role::Operator,
+        Some("102"),
+        "operator-demo-2",
+    ),
+    (
+        "op103",
+        "Анна Заказова",
+        Role::Operator,
+        Some("103"),
+        "operator-demo-3",
+    ),
 ];
 
 const CLIENTS: usize = 2_000;
@@ -45,7 +69,13 @@ pub async fn ensure_loaded(db: &Db, config: &Config) -> anyhow::Result<bool> {
     let mut user_ids = Vec::new();
     for (login, name, role, ext, pw) in DEMO_USERS {
         let hash = password::hash(pw.to_owned()).await?;
-        let new = NewUser { login, display_name: name, role, extension: ext, password_hash: &hash };
+        let new = NewUser {
+            login,
+            display_name: name,
+            role,
+            extension: ext,
+            password_hash: &hash,
+        };
         user_ids.push(db::users::insert_user(db, &new).await?);
     }
     token::create_token_with_secret(db, "demo PBX", Role::Pbx, DEMO_PBX_TOKEN).await?;
@@ -63,7 +93,9 @@ pub fn print_credentials(url: &str) {
         eprintln!("  {login:<8} password {pw:<16} ({role}{ext})");
     }
     eprintln!("demo PBX token (role pbx): {DEMO_PBX_TOKEN}");
-    eprintln!("  try: curl -s '{url}/api/v1/lookup?number=84951234567' -H 'Authorization: Bearer {DEMO_PBX_TOKEN}'");
+    eprintln!(
+        "  try: curl -s '{url}/api/v1/lookup?number=84951234567' -H 'Authorization: Bearer {DEMO_PBX_TOKEN}'"
+    );
 }
 
 const GOODS: [(&str, &str, i64); 10] = [
@@ -89,20 +121,63 @@ async fn load_products(db: &Db, rng: &mut StdRng) -> anyhow::Result<Vec<Product>
             let price = price * (80 + rng.random_range(0..60)) / 100;
             // A few discontinued items, so "repeat this order" has something to skip.
             let active = (i * 5 + j) % 17 != 16;
-            let id = db::products::insert_product(db, &ProductDraft { sku: &sku, name: &full, unit, price_minor: price, active })
-                .await?;
+            let id = db::products::insert_product(
+                db,
+                &ProductDraft {
+                    sku: &sku,
+                    name: &full,
+                    unit,
+                    price_minor: price,
+                    active,
+                },
+            )
+            .await?;
             out.push(db::products::get_product(db, id).await?);
         }
     }
     Ok(out)
 }
 
-const FIRST: [&str; 12] =
-    ["Алексей", "Мария", "Дмитрий", "Елена", "Сергей", "Ольга", "Андрей", "Наталья", "Павел", "Ирина", "Михаил", "Татьяна"];
-const LAST: [&str; 12] =
-    ["Иванов", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Козлов", "Новикова", "Морозов", "Волкова", "Петров", "Фёдорова"];
-const COMPANY: [&str; 10] =
-    ["Альфа", "Вектор", "Гранит", "Диалог", "Север", "Меридиан", "Орион", "Сфера", "Техно", "Уют"];
+const FIRST: [&str; 12] = [
+    "Алексей",
+    "Мария",
+    "Дмитрий",
+    "Елена",
+    "Сергей",
+    "Ольга",
+    "Андрей",
+    "Наталья",
+    "Павел",
+    "Ирина",
+    "Михаил",
+    "Татьяна",
+];
+const LAST: [&str; 12] = [
+    "Иванов",
+    "Смирнова",
+    "Кузнецов",
+    "Попова",
+    "Соколов",
+    "Лебедева",
+    "Козлов",
+    "Новикова",
+    "Морозов",
+    "Волкова",
+    "Петров",
+    "Фёдорова",
+];
+const COMPANY: [&str; 10] = [
+    "Альфа",
+    "Вектор",
+    "Гранит",
+    "Диалог",
+    "Север",
+    "Меридиан",
+    "Орион",
+    "Сфера",
+    "Техно",
+    "Уют",
+];
 const FORMS: [&str; 3] = ["ООО", "ИП", "АО"];
 const SELLS: [(&str, &str); 5] = [
     ("кофейни и кафе", "горожане, офисные сотрудники"),
@@ -131,7 +206,13 @@ fn demo_number(rng: &mut StdRng, i: usize) -> String {
     }
 }
 
-async fn load_clients(db: &Db, config: &Config, rng: &mut StdRng, products: &[Product], operators: &[i64]) -> anyhow::Result<()> {
+async fn load_clients(
+    db: &Db,
+    config: &Config,
+    rng: &mut StdRng,
+    products: &[Product],
+    operators: &[i64],
+) -> anyhow::Result<()> {
     let now = now_ms();
     let sellable: Vec<&Product> = products.iter().filter(|p| p.active).collect();
     let mut tx = db.begin().await?;
@@ -147,23 +228,47 @@ async fn load_clients(db: &Db, config: &Config, rng: &mut StdRng, products: &[Pr
     Ok(())
 }
 
-fn demo_client(rng: &mut StdRng, config: &Config, i: usize, operators: &[i64], board: &mut Option<PhoneDraft>) -> ClientDraft {
-    let person = format!("{} {}", FIRST.choose(rng).unwrap_or(&"Иван"), LAST.choose(rng).unwrap_or(&"Иванов"));
+fn demo_client(
+    rng: &mut StdRng,
+    config: &Config,
+    i: usize,
+    operators: &[i64],
+    board: &mut Option<PhoneDraft>,
+) -> ClientDraft {
+    let person = format!(
+        "{} {}",
+        FIRST.choose(rng).unwrap_or(&"Иван"),
+        LAST.choose(rng).unwrap_or(&"Иванов")
+    );
     let business = i % 3 != 0;
     let company = business.then(|| {
-        format!("{} «{}-{}»", FORMS.choose(rng).unwrap_or(&"ООО"), COMPANY.choose(rng).unwrap_or(&"Альфа"), i % 97 + 1)
+        format!(
+            "{} «{}-{}»",
+            FORMS.choose(rng).unwrap_or(&"ООО"),
+            COMPANY.choose(rng).unwrap_or(&"Альфа"),
+            i % 97 + 1
+        )
     });
     let mut phones: Vec<PhoneDraft> = (0..rng.random_range(1..=3))
         .filter_map(|k| {
             let raw = demo_number(rng, i + k * 3);
             let number = PhoneNumber::parse(&raw, config.default_region).ok()?;
-            Some(PhoneDraft { number, raw, label: Some(["mobile", "office", "warehouse"][k].into()), primary: k == 0 })
+            Some(PhoneDraft {
+                number,
+                raw,
+                label: Some(["mobile", "office", "warehouse"][k].into()),
+                primary: k == 0,
+            })
         })
         .collect();
     // Every 40th business shares the previous one's switchboard number: ambiguous callers.
     if business && i % 40 == 1 {
         if let Some(b) = board.clone() {
-            phones.push(PhoneDraft { primary: false, label: Some("switchboard".into()), ..b });
+            phones.push(PhoneDraft {
+                primary: false,
+                label: Some("switchboard".into()),
+                ..b
+            });
         }
     } else if business && i % 40 == 0 {
         *board = phones.first().cloned();
@@ -172,12 +277,20 @@ fn demo_client(rng: &mut StdRng, config: &Config, i: usize, operators: &[i64], b
     let mut d = ClientDraft {
         external_id: Some(format!("1C-{:05}", i + 1)),
         name: person,
-        kind: if business { ClientKind::Business } else { ClientKind::Person },
+        kind: if business {
+            ClientKind::Business
+        } else {
+            ClientKind::Person
+        },
         company,
         email: Some(format!("client{}@example.ru", i + 1)),
         addresses: vec![format!("г. Москва, ул. Примерная, д. {}", i % 120 + 1)],
         notes: (i % 7 == 0).then(|| "Предпочитает доставку до обеда".to_owned()),
-        tags: if i < 60 { vec!["ключевой".into()] } else { Vec::new() },
+        tags: if i < 60 {
+            vec!["ключевой".into()]
+        } else {
+            Vec::new()
+        },
         preferences: (i % 5 == 0).then(|| "Звонить после 14:00".to_owned()),
         personal_manager_id: (i < 60).then(|| operators[i % operators.len()]),
         profile: if business {
@@ -215,11 +328,17 @@ fn demo_orders(
         400..1200 => (rng.random_range(0..2), 2),
         _ => (0, 1),
     };
-    let stopped_days = if i < 60 && i % 6 == 0 { rng.random_range(60..150) } else { 0 };
+    let stopped_days = if i < 60 && i % 6 == 0 {
+        rng.random_range(60..150)
+    } else {
+        0
+    };
     let span = 365 - stopped_days;
     (0..count)
         .map(|_| {
-            let at = now - (stopped_days + rng.random_range(0..span)) * DAY_MS - rng.random_range(0..DAY_MS);
+            let at = now
+                - (stopped_days + rng.random_range(0..span)) * DAY_MS
+                - rng.random_range(0..DAY_MS);
             let lines: Vec<LineRow> = (0..rng.random_range(1..=basket))
                 .map(|_| {
                     let p = goods[rng.random_range(0..goods.len())];

@@ -69,12 +69,18 @@ pub enum AppError {
 impl AppError {
     /// A 422 naming a field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::Validation { field: Some(field.into()), message: message.into() }
+        AppError::Validation {
+            field: Some(field.into()),
+            message: message.into(),
+        }
     }
 
     /// A 400 with a code.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::BadRequest { code, message: message.into() }
+        AppError::BadRequest {
+            code,
+            message: message.into(),
+        }
     }
 
     /// The HTTP status of this error.
@@ -137,7 +143,15 @@ impl IntoResponse for AppError {
             AppError::Validation { field, .. } | AppError::Conflict { field, .. } => field.clone(),
             _ => None,
         };
-        (status, Json(ErrorBody { error: self.code(), message, field })).into_response()
+        (
+            status,
+            Json(ErrorBody {
+                error: self.code(),
+                message,
+                field,
+            }),
+        )
+            .into_response()
     }
 }
 
@@ -159,8 +173,13 @@ impl From<JsonRejection> for AppError {
             JsonRejection::MissingJsonContentType(_) => {
                 AppError::UnsupportedMediaType("expected Content-Type: application/json".into())
             }
-            JsonRejection::JsonSyntaxError(e) => AppError::bad_request("malformed_json", e.body_text()),
-            JsonRejection::JsonDataError(e) => AppError::Validation { field: None, message: e.body_text() },
+            JsonRejection::JsonSyntaxError(e) => {
+                AppError::bad_request("malformed_json", e.body_text())
+            }
+            JsonRejection::JsonDataError(e) => AppError::Validation {
+                field: None,
+                message: e.body_text(),
+            },
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 AppError::PayloadTooLarge
             }

@@ -90,12 +90,23 @@ pub async fn match_caller(db: &Db, region: PhoneRegion, raw: &str) -> DbResult<C
             client_id: r.client_id,
             name: r.name,
             company: r.company,
-            personal_manager: r.manager_login.map(|login| ManagerRef { login, extension: r.manager_extension }),
+            personal_manager: r.manager_login.map(|login| ManagerRef {
+                login,
+                extension: r.manager_extension,
+            }),
         })
         .collect();
-    Ok(CallerMatch { number: Some(number.e164().to_owned()), matches, kind })
+    Ok(CallerMatch {
+        number: Some(number.e164().to_owned()),
+        matches,
+        kind,
+    })
 }
 
 fn empty(number: Option<String>, kind: MatchKind) -> CallerMatch {
-    CallerMatch { number, matches: Vec::new(), kind }
+    CallerMatch {
+        number,
+        matches: Vec::new(),
+        kind,
+    }
 }

@@ -50,7 +50,12 @@ pub struct OrderInput {
 }
 
 /// Validates and prices an order, then writes it; returns the new order id.
-pub async fn place_order(db: &Db, currency: &str, created_by: Option<i64>, input: OrderInput) -> AppResult<i64> {
+pub async fn place_order(
+    db: &Db,
+    currency: &str,
+    created_by: Option<i64>,
+    input: OrderInput,
+) -> AppResult<i64> {
     let order = price(db, currency, created_by, input).await?;
     let mut tx = db.begin().await?;
     let id = db::orders::insert_order(&mut tx, &order).await?;
@@ -58,23 +63,43 @@ pub async fn place_order(db: &Db, currency: &str, created_by: Option<i64>, input
     Ok(id)
 }
 
-async fn price(db: &Db, currency: &str, created_by: Option<i64>, input: OrderInput) -> AppResult<NewOrder> {
+async fn price(
+    db: &Db,
+    currency: &str,
+    created_by: Option<i64>,
+    input: OrderInput,
+) -> AppResult<NewOrder> {
     if input.lines.is_empty() {
-        return Err(AppError::invalid("lines", "an order needs at least one line"));
+        return Err(AppError::invalid(
+            "lines",
+            "an order needs at least one line",
+        ));
     }
     if input.lines.len() > MAX_LINES {
-        return Err(AppError::invalid("lines", format!("at most {MAX_LINES} lines")));
+        return Err(AppError::invalid(
+            "lines",
+            format!("at most {MAX_LINES} lines"),
+        ));
     }
     match db::clients::get_client(db, input.client_id).await {
         Ok(_) => {}
-        Err(db::DbError::NotFound(_)) => return Err(AppError::invalid("client_id", "no such client")),
+        Err(db::DbError::NotFound(_)) => {
+            return Err(AppError::invalid("client_id", "no such client"));
+        }
         Err(e) => return Err(e.into()),
     }
-    let date = input.delivery_date.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let date = input
+        .delivery_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
     if let Some(d) = date
         && chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err()
     {
-        return Err(AppError::invalid("delivery_date", "expected a date as YYYY-MM-DD"));
+        return Err(AppError::invalid(
+            "delivery_date",
+            "expected a date as YYYY-MM-DD",
+        ));
     }
     let ids: Vec<i64> = input.lines.iter().map(|l| l.product_id).collect();
     let products = db::products::get_products(db, &ids).await?;
@@ -83,17 +108,27 @@ async fn price(db: &Db, currency: &str, created_by: Option<i64>, input: OrderInp
         let p = products
             .iter()
             .find(|p| p.id == l.product_id)
-            .ok_or_else(|| AppError::invalid(format!("lines[{i}].product_id"), "no such product"))?;
+            .ok_or_else(|| {
+                AppError::invalid(format!("lines[{i}].product_id"), "no such product")
+            })?;
         if !p.active {
-            return Err(AppError::invalid(format!("lines[{i}].product_id"), format!("{} is no longer sold", p.sku)));
+            return Err(AppError::invalid(
+                format!("lines[{i}].product_id"),
+                format!("{} is no longer sold", p.sku),
+            ));
         }
         if !(1..=MAX_QUANTITY).contains(&l.quantity) {
-            return Err(AppError::invalid(format!("lines[{i}].quantity"), format!("between 1 and {MAX_QUANTITY}")));
+            return Err(AppError::invalid(
+                format!("lines[{i}].quantity"),
+                format!("between 1 and {MAX_QUANTITY}"),
+            ));
         }
-        let total = l
-            .quantity
-            .checked_mul(p.price_minor)
-            .ok_or_else(|| AppError::invalid(format!("lines[{i}].quantity"), "the line total is too large"))?;
+        let total = l.quantity.checked_mul(p.price_minor).ok_or_else(|| {
+            AppError::invalid(
+                format!("lines[{i}].quantity"),
+                "the line total is too large",
+            )
+        })?;
         lines.push(LineRow {
             order_id: 0,
             product_id: p.id,

@@ -61,7 +61,8 @@ pub struct ClientInput {
 impl ClientInput {
     /// Validates every field; the first problem is a 422 naming its field.
     pub fn into_draft(self, region: PhoneRegion) -> AppResult<ClientDraft> {
-        let name = clean(self.name.as_deref()).ok_or_else(|| AppError::invalid("name", "a name is required"))?;
+        let name = clean(self.name.as_deref())
+            .ok_or_else(|| AppError::invalid("name", "a name is required"))?;
         let email = clean(self.email.as_deref());
         if let Some(e) = &email
             && (!e.contains('@') || e.len() > 254)
@@ -69,7 +70,10 @@ impl ClientInput {
             return Err(AppError::invalid("email", "not an e-mail address"));
         }
         if self.phones.len() > MAX_PHONES {
-            return Err(AppError::invalid("phones", format!("at most {MAX_PHONES} numbers")));
+            return Err(AppError::invalid(
+                "phones",
+                format!("at most {MAX_PHONES} numbers"),
+            ));
         }
         if self.profile.employees.is_some_and(|n| n < 0) {
             return Err(AppError::invalid("profile.employees", "cannot be negative"));
@@ -86,7 +90,11 @@ impl ClientInput {
             kind: self.kind.unwrap_or_default(),
             company: clean(self.company.as_deref()),
             email,
-            addresses: self.addresses.iter().filter_map(|a| clean(Some(a))).collect(),
+            addresses: self
+                .addresses
+                .iter()
+                .filter_map(|a| clean(Some(a)))
+                .collect(),
             notes: clean(self.notes.as_deref()),
             tags: dedup(self.tags.iter().filter_map(|t| clean(Some(t))).collect()),
             preferences: clean(self.preferences.as_deref()),
@@ -110,7 +118,11 @@ impl ClientInput {
             phones: c
                 .phones
                 .iter()
-                .map(|p| PhoneInput::Object { number: p.raw.clone(), label: p.label.clone(), primary: p.is_primary })
+                .map(|p| PhoneInput::Object {
+                    number: p.raw.clone(),
+                    label: p.label.clone(),
+                    primary: p.is_primary,
+                })
                 .collect(),
             email: c.email.clone(),
             addresses: c.addresses.clone(),
@@ -127,10 +139,20 @@ impl ClientInput {
 fn phone_draft(i: usize, p: PhoneInput, region: PhoneRegion) -> AppResult<PhoneDraft> {
     let (raw, label, primary) = match p {
         PhoneInput::Text(t) => (t, None, false),
-        PhoneInput::Object { number, label, primary } => (number, label, primary),
+        PhoneInput::Object {
+            number,
+            label,
+            primary,
+        } => (number, label, primary),
     };
-    let number = PhoneNumber::parse(&raw, region).map_err(|e| AppError::invalid(format!("phones[{i}]"), e.to_string()))?;
-    Ok(PhoneDraft { number, raw: raw.trim().to_owned(), label: clean(label.as_deref()), primary })
+    let number = PhoneNumber::parse(&raw, region)
+        .map_err(|e| AppError::invalid(format!("phones[{i}]"), e.to_string()))?;
+    Ok(PhoneDraft {
+        number,
+        raw: raw.trim().to_owned(),
+        label: clean(label.as_deref()),
+        primary,
+    })
 }
 
 fn check_lengths(d: &ClientDraft) -> AppResult<()> {
@@ -146,7 +168,10 @@ fn check_lengths(d: &ClientDraft) -> AppResult<()> {
     ];
     for (field, value) in fields {
         if value.is_some_and(|v| v.chars().count() > MAX_TEXT) {
-            return Err(AppError::invalid(field, format!("at most {MAX_TEXT} characters")));
+            return Err(AppError::invalid(
+                field,
+                format!("at most {MAX_TEXT} characters"),
+            ));
         }
     }
     Ok(())
@@ -213,7 +238,13 @@ impl From<Client> for ClientOut {
             phones: c
                 .phones
                 .into_iter()
-                .map(|p| PhoneOut { number: p.e164, raw: p.raw, extension: p.extension, label: p.label, primary: p.is_primary })
+                .map(|p| PhoneOut {
+                    number: p.e164,
+                    raw: p.raw,
+                    extension: p.extension,
+                    label: p.label,
+                    primary: p.is_primary,
+                })
                 .collect(),
             email: c.email,
             addresses: c.addresses,

@@ -34,7 +34,9 @@ async fn lookup(
     AppQuery(q): AppQuery<LookupQuery>,
 ) -> AppResult<Response> {
     principal.require(Permission::Lookup)?;
-    let number = q.number.ok_or_else(|| AppError::invalid("number", "the number parameter is required"))?;
+    let number = q
+        .number
+        .ok_or_else(|| AppError::invalid("number", "the number parameter is required"))?;
     if number.len() > 64 {
         return Err(AppError::invalid("number", "at most 64 characters"));
     }

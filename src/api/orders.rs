@@ -61,7 +61,11 @@ async fn create_order(
     Ok((StatusCode::CREATED, AppJson(OrderOut { order, lines })))
 }
 
-async fn get_order(State(state): State<AppState>, principal: Principal, AppPath(id): AppPath<i64>) -> AppResult<AppJson<OrderOut>> {
+async fn get_order(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(id): AppPath<i64>,
+) -> AppResult<AppJson<OrderOut>> {
     principal.require(Permission::ReadClients)?;
     let (order, lines) = db::orders::get_order(&state.db, id).await?;
     Ok(AppJson(OrderOut { order, lines }))
@@ -77,12 +81,19 @@ async fn list_orders(
     let before = query.page.after()?.unwrap_or(i64::MAX);
     let client_id = match query.client_id.as_deref().filter(|c| !c.is_empty()) {
         None => None,
-        Some(c) => Some(c.parse::<i64>().map_err(|_| AppError::invalid("client_id", "expected a client id"))?),
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| AppError::invalid("client_id", "expected a client id"))?,
+        ),
     };
     let rows = db::orders::list_orders(&state.db, client_id, before, limit + 1).await?;
     let p = page(rows, limit, |(o, _)| o.id);
     Ok(AppJson(Page {
-        items: p.items.into_iter().map(|(order, lines)| OrderOut { order, lines }).collect(),
+        items: p
+            .items
+            .into_iter()
+            .map(|(order, lines)| OrderOut { order, lines })
+            .collect(),
         next_cursor: p.next_cursor,
     }))
 }
@@ -95,7 +106,10 @@ async fn update_order_status(
 ) -> AppResult<AppJson<OrderOut>> {
     principal.require(Permission::WriteClients)?;
     if !matches!(input.status.as_str(), "confirmed" | "cancelled") {
-        return Err(AppError::invalid("status", "expected confirmed or cancelled"));
+        return Err(AppError::invalid(
+            "status",
+            "expected confirmed or cancelled",
+        ));
     }
     db::orders::set_order_status(&state.db, id, &input.status, now_ms()).await?;
     let (order, lines) = db::orders::get_order(&state.db, id).await?;

@@ -28,11 +28,14 @@ pub struct PageQuery {
 impl PageQuery {
     /// The id to continue after (0 for the first page).
     pub fn after(&self) -> AppResult<Option<i64>> {
-        let Some(c) = self.cursor.as_deref().filter(|c| !c.is_empty()) else { return Ok(None) };
+        let Some(c) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
+            return Ok(None);
+        };
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(c)
             .map_err(|_| AppError::invalid("cursor", "not a cursor from this API"))?;
-        let text = String::from_utf8(bytes).map_err(|_| AppError::invalid("cursor", "not a cursor from this API"))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| AppError::invalid("cursor", "not a cursor from this API"))?;
         text.strip_prefix("id:")
             .and_then(|n| n.parse().ok())
             .map(Some)
@@ -41,10 +44,15 @@ impl PageQuery {
 
     /// The page size.
     pub fn limit(&self) -> AppResult<i64> {
-        let Some(text) = self.limit.as_deref().filter(|l| !l.is_empty()) else { return Ok(50) };
+        let Some(text) = self.limit.as_deref().filter(|l| !l.is_empty()) else {
+            return Ok(50);
+        };
         match text.parse::<i64>() {
             Ok(n @ 1..=200) => Ok(n),
-            _ => Err(AppError::invalid("limit", "must be a whole number between 1 and 200")),
+            _ => Err(AppError::invalid(
+                "limit",
+                "must be a whole number between 1 and 200",
+            )),
         }
     }
 }
@@ -53,8 +61,15 @@ impl PageQuery {
 pub fn page<T>(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> Page<T> {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode(id(r))) } else { None };
-    Page { items: rows, next_cursor }
+    let next_cursor = if more {
+        rows.last().map(|r| encode(id(r)))
+    } else {
+        None
+    };
+    Page {
+        items: rows,
+        next_cursor,
+    }
 }
 
 fn encode(id: i64) -> String {
@@ -69,9 +84,15 @@ mod tests {
     fn a_cursor_round_trips_and_garbage_is_rejected() {
         let p = page(vec![1, 2, 3], 2, |x| *x);
         assert_eq!(p.items, vec![1, 2]);
-        let q = PageQuery { cursor: p.next_cursor, limit: None };
+        let q = PageQuery {
+            cursor: p.next_cursor,
+            limit: None,
+        };
         assert_eq!(q.after().unwrap(), Some(2));
-        let bad = PageQuery { cursor: Some("!!".into()), limit: Some("500".into()) };
+        let bad = PageQuery {
+            cursor: Some("!!".into()),
+            limit: Some("500".into()),
+        };
         assert!(bad.after().is_err());
         assert!(bad.limit().is_err());
     }

@@ -57,8 +57,19 @@ impl ProductInput {
         if self.price_minor < 0 {
             return Err(AppError::invalid("price_minor", "cannot be negative"));
         }
-        let unit = self.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("pcs");
-        Ok(ProductDraft { sku, name, unit, price_minor: self.price_minor, active: self.active })
+        let unit = self
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .unwrap_or("pcs");
+        Ok(ProductDraft {
+            sku,
+            name,
+            unit,
+            price_minor: self.price_minor,
+            active: self.active,
+        })
     }
 }
 
@@ -80,7 +91,11 @@ async fn list_products(
     Ok(AppJson(page(rows, limit, |p| p.id)))
 }
 
-async fn get_product(State(state): State<AppState>, principal: Principal, AppPath(id): AppPath<i64>) -> AppResult<AppJson<Product>> {
+async fn get_product(
+    State(state): State<AppState>,
+    principal: Principal,
+    AppPath(id): AppPath<i64>,
+) -> AppResult<AppJson<Product>> {
     principal.require(Permission::ReadClients)?;
     Ok(AppJson(db::products::get_product(&state.db, id).await?))
 }
@@ -92,7 +107,10 @@ async fn create_product(
 ) -> AppResult<(StatusCode, AppJson<Product>)> {
     principal.require(Permission::WriteProducts)?;
     let id = db::products::insert_product(&state.db, &input.draft()?).await?;
-    Ok((StatusCode::CREATED, AppJson(db::products::get_product(&state.db, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        AppJson(db::products::get_product(&state.db, id).await?),
+    ))
 }
 
 async fn replace_product(

@@ -48,14 +48,21 @@ pub struct Principal {
 impl Principal {
     /// Fails with 403 unless the role may do `p`.
     pub fn require(&self, p: Permission) -> AppResult<()> {
-        if self.role.can(p) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.role.can(p) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 
 impl FromRequestParts<AppState> for Principal {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(secret) = bearer(&parts.headers)? {
             return from_token(state, secret).await;
         }
@@ -73,21 +80,31 @@ pub struct LookupPrincipal(pub Principal);
 impl FromRequestParts<AppState> for LookupPrincipal {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let query_token = parts
-            .uri
-            .query()
-            .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()));
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let query_token = parts.uri.query().and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "token")
+                .map(|(_, v)| v.into_owned())
+        });
         match query_token {
-            Some(t) if !parts.headers.contains_key(AUTHORIZATION) => Ok(LookupPrincipal(from_token(state, &t).await?)),
-            _ => Principal::from_request_parts(parts, state).await.map(LookupPrincipal),
+            Some(t) if !parts.headers.contains_key(AUTHORIZATION) => {
+                Ok(LookupPrincipal(from_token(state, &t).await?))
+            }
+            _ => Principal::from_request_parts(parts, state)
+                .await
+                .map(LookupPrincipal),
         }
     }
 }
 
 /// The bearer secret, if an Authorization header is present; a malformed header is a 401.
 fn bearer(headers: &HeaderMap) -> AppResult<Option<&str>> {
-    let Some(value) = headers.get(AUTHORIZATION) else { return Ok(None) };
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
     let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
     let (scheme, secret) = value.split_once(' ').ok_or(AppError::Unauthorized)?;
     if !scheme.eq_ignore_ascii_case("bearer") || secret.trim().is_empty() {
@@ -97,12 +114,22 @@ fn bearer(headers: &HeaderMap) -> AppResult<Option<&str>> {
 }
 
 async fn from_token(state: &AppState, secret: &str) -> AppResult<Principal> {
-    let info = state.tokens.verify(&state.db, secret).await?.ok_or(AppError::Unauthorized)?;
-    Ok(Principal { role: info.role, actor: Actor::Token(info.id), user: None })
+    let info = state
+        .tokens
+        .verify(&state.db, secret)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(Principal {
+        role: info.role,
+        actor: Actor::Token(info.id),
+        user: None,
+    })
 }
 
 async fn from_session(state: &AppState, secret: &str) -> AppResult<Principal> {
-    let user_id = session::resolve(&state.db, &state.config, secret).await?.ok_or(AppError::Unauthorized)?;
+    let user_id = session::resolve(&state.db, &state.config, secret)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let u = db::users::get_user(&state.db, user_id).await?;
     Ok(Principal {
         role: u.role(),
@@ -122,7 +149,10 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Principal {
 
     /// `Option<Principal>`: `None` for anonymous requests (and for bad credentials, which a
     /// page treats as "log in again"); database failures still fail the request.
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
         match <Principal as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
             Ok(p) => Ok(Some(p)),
             Err(AppError::Unauthorized | AppError::NotFound(_)) => Ok(None),

@@ -23,12 +23,17 @@ pub struct LoginLimiter {
 impl LoginLimiter {
     /// Allows `per_minute` failed attempts per minute per address and per login.
     pub fn new(per_minute: u32) -> Self {
-        LoginLimiter { per_minute: per_minute.max(1), failures: Arc::new(DashMap::new()) }
+        LoginLimiter {
+            per_minute: per_minute.max(1),
+            failures: Arc::new(DashMap::new()),
+        }
     }
 
     /// Whether another attempt for this address and login may be checked now.
     pub fn allowed(&self, ip: IpAddr, login: &str) -> bool {
-        keys(ip, login).iter().all(|k| self.count(k) < self.per_minute)
+        keys(ip, login)
+            .iter()
+            .all(|k| self.count(k) < self.per_minute)
     }
 
     /// Counts a failed attempt.
@@ -43,7 +48,10 @@ impl LoginLimiter {
     }
 
     fn count(&self, key: &str) -> u32 {
-        self.failures.get(key).filter(|e| e.0.elapsed() < WINDOW).map_or(0, |e| e.1)
+        self.failures
+            .get(key)
+            .filter(|e| e.0.elapsed() < WINDOW)
+            .map_or(0, |e| e.1)
     }
 
     /// Drops expired windows (called periodically so the map stays small).
@@ -53,7 +61,10 @@ impl LoginLimiter {
 }
 
 fn keys(ip: IpAddr, login: &str) -> [String; 2] {
-    [format!("ip:{ip}"), format!("login:{}", login.trim().to_lowercase())]
+    [
+        format!("ip:{ip}"),
+        format!("login:{}", login.trim().to_lowercase()),
+    ]
 }
 
 #[cfg(test)]
@@ -70,7 +81,10 @@ mod tests {
         }
         assert!(!l.allowed(ip, "admin"));
         let other: IpAddr = "127.0.0.2".parse().unwrap();
-        assert!(!l.allowed(other, "ADMIN"), "the login itself is limited, whatever the address");
+        assert!(
+            !l.allowed(other, "ADMIN"),
+            "the login itself is limited, whatever the address"
+        );
         assert!(l.allowed(other, "operator1"));
     }
 }

@@ -25,7 +25,8 @@ fn idle_ms(cfg: &Config) -> i64 {
 pub async fn start(db: &Db, cfg: &Config, user_id: i64) -> DbResult<Cookie<'static>> {
     let secret = generate_secret();
     let now = now_ms();
-    db::sessions::insert_session(db, &hash_secret(&secret), user_id, now, now + idle_ms(cfg)).await?;
+    db::sessions::insert_session(db, &hash_secret(&secret), user_id, now, now + idle_ms(cfg))
+        .await?;
     Ok(cookie(secret, cfg.server.cookie_secure))
 }
 

@@ -48,7 +48,9 @@ impl TokenCache {
             self.entries.remove(&hash);
             return Ok(None);
         };
-        let Some(role) = Role::parse(&row.role) else { return Ok(None) };
+        let Some(role) = Role::parse(&row.role) else {
+            return Ok(None);
+        };
         let info = TokenInfo { id: row.id, role };
         // Bounded: only valid tokens are cached, and there are few of them.
         self.entries.insert(hash, (info.clone(), Instant::now()));
@@ -60,7 +62,10 @@ impl TokenCache {
 pub fn generate_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!("olt_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "olt_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// The stored form of a secret: lowercase hex SHA-256.
@@ -76,7 +81,12 @@ pub async fn create_token(db: &Db, name: &str, role: Role) -> DbResult<String> {
 }
 
 /// Creates a token with a given secret (the demo data's well-known token).
-pub async fn create_token_with_secret(db: &Db, name: &str, role: Role, secret: &str) -> DbResult<()> {
+pub async fn create_token_with_secret(
+    db: &Db,
+    name: &str,
+    role: Role,
+    secret: &str,
+) -> DbResult<()> {
     db::tokens::insert_token(db, name, role.as_str(), &hash_secret(secret)).await?;
     Ok(())
 }

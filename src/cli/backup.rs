@@ -15,10 +15,18 @@ pub async fn run(config: &Config, file: &Path) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
     let Db::Sqlite(pool) = &db else {
         db.close().await;
-        bail!("backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see the README)");
+        bail!(
+            "backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see the README)"
+        );
     };
-    let target = file.to_str().context("the backup path must be valid UTF-8")?;
-    sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await.context("the backup failed")?;
+    let target = file
+        .to_str()
+        .context("the backup path must be valid UTF-8")?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(target)
+        .execute(pool)
+        .await
+        .context("the backup failed")?;
     db.close().await;
     eprintln!("backup written to {}", file.display());
     Ok(())

@@ -96,7 +96,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen, .. } => listen.clone(),
         _ => None,
     };
-    let overrides = Overrides { listen, database_url: cli.database_url.clone() };
+    let overrides = Overrides {
+        listen,
+        database_url: cli.database_url.clone(),
+    };
     let config = Config::load(cli.config.as_deref(), &overrides)?;
     crate::telemetry::init_tracing(&config.log);
     match cli.command {
@@ -107,7 +110,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("migrations applied");
             Ok(())
         }
-        Command::ImportClients { file, dry_run } => clients_csv::import(&config, &file, dry_run).await,
+        Command::ImportClients { file, dry_run } => {
+            clients_csv::import(&config, &file, dry_run).await
+        }
         Command::ExportClients { file } => clients_csv::export(&config, &file).await,
         Command::User(cmd) => user::run(&config, cmd).await,
         Command::Token(cmd) => token::run(&config, cmd).await,

@@ -15,7 +15,13 @@ pub enum Actor {
 }
 
 /// Appends one entry.
-pub async fn record(db: &Db, actor: Actor, action: &str, subject: Option<&str>, detail: &serde_json::Value) -> DbResult<()> {
+pub async fn record(
+    db: &Db,
+    actor: Actor,
+    action: &str,
+    subject: Option<&str>,
+    detail: &serde_json::Value,
+) -> DbResult<()> {
     let (user_id, token_id) = match actor {
         Actor::User(id) => (Some(id), None),
         Actor::Token(id) => (None, Some(id)),
@@ -31,6 +37,7 @@ pub async fn record(db: &Db, actor: Actor, action: &str, subject: Option<&str>, 
         .bind(subject)
         .bind(&detail)
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -173,11 +173,18 @@ pub async fn update_client(tx: &mut Tx, id: i64, d: &ClientDraft) -> DbResult<()
         .bind(&search)
         .bind(now_ms())
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     if n == 0 {
         return Err(DbError::NotFound("client"));
     }
-    with_tx!(tx, |c| sqlx::query("DELETE FROM client_phones WHERE client_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    with_tx!(tx, |c| sqlx::query(
+        "DELETE FROM client_phones WHERE client_id = $1"
+    )
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     insert_phones(tx, id, d).await
 }
 
@@ -194,22 +201,36 @@ async fn insert_phones(tx: &mut Tx, client_id: i64, d: &ClientDraft) -> DbResult
             .bind(p.primary)
             .bind(pos as i64)
             .execute(c)
-            .await.map(|r| r.rows_affected()))?;
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     Ok(())
 }
 
 /// Soft-deletes a live client.
 pub async fn soft_delete_client(db: &Db, id: i64) -> DbResult<()> {
-    const SQL: &str = "UPDATE clients SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL";
-    let n = with_pool!(db, |p| sqlx::query(SQL).bind(id).bind(now_ms()).execute(p).await.map(|r| r.rows_affected()))?;
-    if n == 0 { Err(DbError::NotFound("client")) } else { Ok(()) }
+    const SQL: &str =
+        "UPDATE clients SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL";
+    let n = with_pool!(db, |p| sqlx::query(SQL)
+        .bind(id)
+        .bind(now_ms())
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(DbError::NotFound("client"))
+    } else {
+        Ok(())
+    }
 }
 
 /// Reads a live client with its phones.
 pub async fn get_client(db: &Db, id: i64) -> DbResult<Client> {
     let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1 AND deleted_at IS NULL");
-    let row: Option<ClientRow> = with_pool!(db, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+    let row: Option<ClientRow> = with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?;
     let row = row.ok_or(DbError::NotFound("client"))?;
     let phones = phones_of(db, &[id]).await?;
     Ok(row.into_client(phones))
@@ -217,10 +238,21 @@ pub async fn get_client(db: &Db, id: i64) -> DbResult<Client> {
 
 /// A page of live clients in id order after `after_id`, optionally filtered by a text fragment
 /// (name, company, e-mail) or a digit fragment of a phone number.
-pub async fn list_clients(db: &Db, filter: &ClientFilter, after_id: i64, limit: i64) -> DbResult<Vec<Client>> {
+pub async fn list_clients(
+    db: &Db,
+    filter: &ClientFilter,
+    after_id: i64,
+    limit: i64,
+) -> DbResult<Vec<Client>> {
     let mut sql = format!("SELECT {COLUMNS} FROM clients c WHERE deleted_at IS NULL AND id > $1");
-    let text = filter.text.as_deref().map(|t| format!("%{}%", like_escape(&t.to_lowercase())));
-    let digits = filter.phone_digits.as_deref().map(|t| format!("%{}%", like_escape(t)));
+    let text = filter
+        .text
+        .as_deref()
+        .map(|t| format!("%{}%", like_escape(&t.to_lowercase())));
+    let digits = filter
+        .phone_digits
+        .as_deref()
+        .map(|t| format!("%{}%", like_escape(t)));
     if text.is_some() {
         sql.push_str(" AND search_text LIKE $3 ESCAPE '\\'");
     }
@@ -253,7 +285,11 @@ async fn attach_phones(db: &Db, rows: Vec<ClientRow>) -> DbResult<Vec<Client>> {
     Ok(rows
         .into_iter()
         .map(|r| {
-            let mine = phones.iter().filter(|p| p.client_id == r.id).cloned().collect();
+            let mine = phones
+                .iter()
+                .filter(|p| p.client_id == r.id)
+                .cloned()
+                .collect();
             phones.retain(|p| p.client_id != r.id);
             r.into_client(mine)
         })
@@ -277,7 +313,10 @@ async fn phones_of(db: &Db, ids: &[i64]) -> DbResult<Vec<Phone>> {
 /// The id of the live client with this external id.
 pub async fn find_by_external_id(tx: &mut Tx, external_id: &str) -> DbResult<Option<i64>> {
     const SQL: &str = "SELECT id FROM clients WHERE external_id = $1 AND deleted_at IS NULL";
-    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL).bind(external_id).fetch_optional(c).await)?)
+    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(external_id)
+        .fetch_optional(c)
+        .await)?)
 }
 
 /// For re-importing rows without an external id: a live client with the same name (case
@@ -289,7 +328,11 @@ pub async fn find_import_twin(tx: &mut Tx, d: &ClientDraft) -> DbResult<Option<i
         for n in d.phones.iter().map(|p| p.number.e164()) {
             const SQL: &str = "SELECT c.id FROM clients c JOIN client_phones ph ON ph.client_id = c.id \
                 WHERE ph.e164 = $1 AND c.search_text = $2 AND c.deleted_at IS NULL AND c.external_id IS NULL LIMIT 1";
-            let hit: Option<i64> = with_tx!(tx, |c| sqlx::query_scalar(SQL).bind(n).bind(&search).fetch_optional(c).await)?;
+            let hit: Option<i64> = with_tx!(tx, |c| sqlx::query_scalar(SQL)
+                .bind(n)
+                .bind(&search)
+                .fetch_optional(c)
+                .await)?;
             if hit.is_some() {
                 return Ok(hit);
             }
@@ -298,13 +341,19 @@ pub async fn find_import_twin(tx: &mut Tx, d: &ClientDraft) -> DbResult<Option<i
     }
     const SQL: &str = "SELECT c.id FROM clients c WHERE c.search_text = $1 AND c.deleted_at IS NULL \
         AND c.external_id IS NULL AND NOT EXISTS (SELECT 1 FROM client_phones ph WHERE ph.client_id = c.id) LIMIT 1";
-    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL).bind(&search).fetch_optional(c).await)?)
+    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(&search)
+        .fetch_optional(c)
+        .await)?)
 }
 
 /// Reads a live client inside a transaction (for compare-before-update in the import).
 pub async fn get_client_tx(tx: &mut Tx, id: i64) -> DbResult<Client> {
     let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1 AND deleted_at IS NULL");
-    let row: Option<ClientRow> = with_tx!(tx, |c| sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
+    let row: Option<ClientRow> = with_tx!(tx, |c| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
     let row = row.ok_or(DbError::NotFound("client"))?;
     const PSQL: &str = "SELECT client_id, e164, raw, extension, label, is_primary FROM client_phones \
                         WHERE client_id = $1 ORDER BY is_primary DESC, position";
@@ -339,14 +388,19 @@ pub async fn lookup_by_e164(db: &Db, e164: &str) -> DbResult<Vec<LookupRow>> {
         LEFT JOIN users u ON u.id = c.personal_manager_id AND u.active \
         WHERE ph.e164 = $1 AND c.deleted_at IS NULL \
         ORDER BY last_order_at DESC NULLS LAST, c.updated_at DESC, c.id LIMIT 20";
-    Ok(with_pool!(db, |p| sqlx::query_as(SQL).bind(e164).fetch_all(p).await)?)
+    Ok(with_pool!(db, |p| sqlx::query_as(SQL)
+        .bind(e164)
+        .fetch_all(p)
+        .await)?)
 }
 
 /// Counts live clients.
 pub async fn count_clients(db: &Db) -> DbResult<i64> {
-    Ok(with_pool!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE deleted_at IS NULL")
-        .fetch_one(p)
-        .await)?)
+    Ok(with_pool!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM clients WHERE deleted_at IS NULL"
+    )
+    .fetch_one(p)
+    .await)?)
 }
 
 fn json(v: &[String]) -> String {

@@ -101,7 +101,9 @@ impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::RowNotFound => DbError::NotFound("row"),
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => DbError::Unavailable,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                DbError::Unavailable
+            }
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 let field = unique_violation_column(d.as_ref());
                 let message = match &field {
@@ -125,7 +127,12 @@ fn unique_violation_column(d: &dyn sqlx::error::DatabaseError) -> Option<String>
     let constraint = d.constraint()?;
     let body = constraint.strip_suffix("_key").unwrap_or(constraint);
     let table = d.table().unwrap_or("");
-    Some(body.strip_prefix(table).unwrap_or(body).trim_start_matches('_').to_owned())
+    Some(
+        body.strip_prefix(table)
+            .unwrap_or(body)
+            .trim_start_matches('_')
+            .to_owned(),
+    )
 }
 
 /// Shorthand for storage results.
@@ -139,7 +146,8 @@ impl Db {
         let db = if cfg.url.starts_with("sqlite:") {
             Db::Sqlite(open_sqlite(cfg).await?)
         } else {
-            let opts = PgConnectOptions::from_str(&cfg.url).context("invalid setting database.url")?;
+            let opts =
+                PgConnectOptions::from_str(&cfg.url).context("invalid setting database.url")?;
             let pool = PgPoolOptions::new()
                 .max_connections(cfg.max_connections)
                 .acquire_timeout(Duration::from_secs(5))
@@ -207,10 +215,18 @@ impl Tx {
 
 async fn open_sqlite(cfg: &DatabaseConfig) -> anyhow::Result<SqlitePool> {
     let opts = SqliteConnectOptions::from_str(&cfg.url).context("invalid setting database.url")?;
-    if let Some(dir) = Path::new(opts.get_filename()).parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+    if let Some(dir) = Path::new(opts.get_filename())
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
     }
-    let sync = if cfg.sqlite_synchronous_full { SqliteSynchronous::Full } else { SqliteSynchronous::Normal };
+    let sync = if cfg.sqlite_synchronous_full {
+        SqliteSynchronous::Full
+    } else {
+        SqliteSynchronous::Normal
+    };
     let opts = opts
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)

@@ -80,7 +80,8 @@ pub struct NewOrder {
 
 const COLUMNS: &str = "id, client_id, call_id, status, delivery_address, delivery_date, comment, created_by, \
     total_minor, currency, created_at, updated_at";
-const LINE_COLUMNS: &str = "order_id, product_id, sku, name, quantity, unit_price_minor, line_total_minor";
+const LINE_COLUMNS: &str =
+    "order_id, product_id, sku, name, quantity, unit_price_minor, line_total_minor";
 
 /// Writes an order and its lines inside `tx`.
 pub async fn insert_order(tx: &mut Tx, o: &NewOrder) -> DbResult<i64> {
@@ -99,7 +100,8 @@ pub async fn insert_order(tx: &mut Tx, o: &NewOrder) -> DbResult<i64> {
         .bind(o.created_at)
         .fetch_one(c)
         .await)?;
-    let sql = format!("INSERT INTO order_lines ({LINE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+    let sql =
+        format!("INSERT INTO order_lines ({LINE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
     for l in &o.lines {
         with_tx!(tx, |c| sqlx::query(&sql)
             .bind(id)
@@ -110,7 +112,8 @@ pub async fn insert_order(tx: &mut Tx, o: &NewOrder) -> DbResult<i64> {
             .bind(l.unit_price_minor)
             .bind(l.line_total_minor)
             .execute(c)
-            .await.map(|r| r.rows_affected()))?;
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     Ok(id)
 }
@@ -118,7 +121,10 @@ pub async fn insert_order(tx: &mut Tx, o: &NewOrder) -> DbResult<i64> {
 /// One order with its lines.
 pub async fn get_order(db: &Db, id: i64) -> DbResult<(OrderRow, Vec<LineRow>)> {
     let sql = format!("SELECT {COLUMNS} FROM orders WHERE id = $1");
-    let row: Option<OrderRow> = with_pool!(db, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+    let row: Option<OrderRow> = with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?;
     let row = row.ok_or(DbError::NotFound("order"))?;
     let mut lines = lines_of(db, &[id]).await?;
     lines.retain(|l| l.order_id == id);
@@ -126,20 +132,33 @@ pub async fn get_order(db: &Db, id: i64) -> DbResult<(OrderRow, Vec<LineRow>)> {
 }
 
 /// A page of orders, newest first (keyset on id), optionally of one client.
-pub async fn list_orders(db: &Db, client_id: Option<i64>, before_id: i64, limit: i64) -> DbResult<Vec<(OrderRow, Vec<LineRow>)>> {
+pub async fn list_orders(
+    db: &Db,
+    client_id: Option<i64>,
+    before_id: i64,
+    limit: i64,
+) -> DbResult<Vec<(OrderRow, Vec<LineRow>)>> {
     let mut sql = format!("SELECT {COLUMNS} FROM orders WHERE id < $1");
     if client_id.is_some() {
         sql.push_str(" AND client_id = $3");
     }
     sql.push_str(" ORDER BY id DESC LIMIT $2");
-    let rows: Vec<OrderRow> =
-        with_pool!(db, |p| sqlx::query_as(&sql).bind(before_id).bind(limit).bind(client_id).fetch_all(p).await)?;
+    let rows: Vec<OrderRow> = with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(before_id)
+        .bind(limit)
+        .bind(client_id)
+        .fetch_all(p)
+        .await)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let lines = lines_of(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|o| {
-            let mine = lines.iter().filter(|l| l.order_id == o.id).cloned().collect();
+            let mine = lines
+                .iter()
+                .filter(|l| l.order_id == o.id)
+                .cloned()
+                .collect();
             (o, mine)
         })
         .collect())
@@ -150,17 +169,29 @@ async fn lines_of(db: &Db, ids: &[i64]) -> DbResult<Vec<LineRow>> {
         return Ok(Vec::new());
     }
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let sql = format!("SELECT {LINE_COLUMNS} FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, id");
+    let sql = format!(
+        "SELECT {LINE_COLUMNS} FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, id"
+    );
     Ok(with_pool!(db, |p| sqlx::query_as(&sql).fetch_all(p).await)?)
 }
 
 /// Moves an order from `new` to `confirmed` or `cancelled`; any other transition is a conflict.
 pub async fn set_order_status(db: &Db, id: i64, status: &str, now: i64) -> DbResult<()> {
-    const SQL: &str = "UPDATE orders SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'new'";
-    let n = with_pool!(db, |p| sqlx::query(SQL).bind(id).bind(status).bind(now).execute(p).await.map(|r| r.rows_affected()))?;
+    const SQL: &str =
+        "UPDATE orders SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'new'";
+    let n = with_pool!(db, |p| sqlx::query(SQL)
+        .bind(id)
+        .bind(status)
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
     if n == 1 {
         return Ok(());
     }
     get_order(db, id).await?;
-    Err(DbError::Conflict { message: "only a new order can be confirmed or cancelled".into(), field: Some("status".into()) })
+    Err(DbError::Conflict {
+        message: "only a new order can be confirmed or cancelled".into(),
+        field: Some("status".into()),
+    })
 }

@@ -71,14 +71,22 @@ pub async fn update_product(db: &Db, id: i64, d: &ProductDraft<'_>) -> DbResult<
         .bind(&search)
         .bind(now_ms())
         .execute(p)
-        .await.map(|r| r.rows_affected()))?;
-    if n == 0 { Err(DbError::NotFound("product")) } else { Ok(()) }
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(DbError::NotFound("product"))
+    } else {
+        Ok(())
+    }
 }
 
 /// One product.
 pub async fn get_product(db: &Db, id: i64) -> DbResult<Product> {
     let sql = format!("SELECT {COLUMNS} FROM products WHERE id = $1");
-    let row: Option<Product> = with_pool!(db, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+    let row: Option<Product> = with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?;
     row.ok_or(DbError::NotFound("product"))
 }
 
@@ -93,7 +101,13 @@ pub async fn get_products(db: &Db, ids: &[i64]) -> DbResult<Vec<Product>> {
 }
 
 /// A page of products after `after_id`, filtered by a fragment of the SKU or name.
-pub async fn list_products(db: &Db, q: Option<&str>, active_only: bool, after_id: i64, limit: i64) -> DbResult<Vec<Product>> {
+pub async fn list_products(
+    db: &Db,
+    q: Option<&str>,
+    active_only: bool,
+    after_id: i64,
+    limit: i64,
+) -> DbResult<Vec<Product>> {
     let mut sql = format!("SELECT {COLUMNS} FROM products WHERE id > $1");
     if active_only {
         sql.push_str(" AND active");
@@ -103,5 +117,10 @@ pub async fn list_products(db: &Db, q: Option<&str>, active_only: bool, after_id
         sql.push_str(" AND search_text LIKE $3 ESCAPE '\\'");
     }
     sql.push_str(" ORDER BY id LIMIT $2");
-    Ok(with_pool!(db, |p| sqlx::query_as(&sql).bind(after_id).bind(limit).bind(&pattern).fetch_all(p).await)?)
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(after_id)
+        .bind(limit)
+        .bind(&pattern)
+        .fetch_all(p)
+        .await)?)
 }

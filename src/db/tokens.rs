@@ -30,6 +30,10 @@ pub async fn insert_token(db: &Db, name: &str, role: &str, token_hash: &str) -> 
 
 /// Finds a live (not revoked) token by the hash of its secret.
 pub async fn find_token_by_hash(db: &Db, token_hash: &str) -> DbResult<Option<TokenRow>> {
-    const SQL: &str = "SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
-    Ok(with_pool!(db, |p| sqlx::query_as(SQL).bind(token_hash).fetch_optional(p).await)?)
+    const SQL: &str =
+        "SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+    Ok(with_pool!(db, |p| sqlx::query_as(SQL)
+        .bind(token_hash)
+        .fetch_optional(p)
+        .await)?)
 }

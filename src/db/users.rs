@@ -69,17 +69,27 @@ pub async fn insert_user(db: &Db, u: &NewUser<'_>) -> DbResult<i64> {
 /// Finds a user by login (active or not).
 pub async fn find_user_by_login(db: &Db, login: &str) -> DbResult<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE login = $1");
-    Ok(with_pool!(db, |p| sqlx::query_as(&sql).bind(login).fetch_optional(p).await)?)
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(login)
+        .fetch_optional(p)
+        .await)?)
 }
 
 /// Finds a user by id.
 pub async fn get_user(db: &Db, id: i64) -> DbResult<UserRow> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    let row: Option<UserRow> = with_pool!(db, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+    let row: Option<UserRow> = with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?;
     row.ok_or(DbError::NotFound("user"))
 }
 
 /// Counts users (the demo loader only runs on an empty database).
 pub async fn count_users(db: &Db) -> DbResult<i64> {
-    Ok(with_pool!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await)?)
+    Ok(with_pool!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users"
+    )
+    .fetch_one(p)
+    .await)?)
 }

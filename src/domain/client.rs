@@ -93,15 +93,25 @@ pub struct ClientDraft {
 impl ClientDraft {
     /// The lowercased text the client search matches against.
     pub fn search_text(&self) -> String {
-        let parts = [Some(self.name.as_str()), self.company.as_deref(), self.email.as_deref()];
-        parts.into_iter().flatten().collect::<Vec<_>>().join(" ").to_lowercase()
+        let parts = [
+            Some(self.name.as_str()),
+            self.company.as_deref(),
+            self.email.as_deref(),
+        ];
+        parts
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
     }
 
     /// Removes repeated numbers (keeping the first) and makes sure exactly one phone is primary
     /// when there are any.
     pub fn normalise_phones(&mut self) {
         let mut seen = std::collections::HashSet::new();
-        self.phones.retain(|p| seen.insert(p.number.e164().to_owned()));
+        self.phones
+            .retain(|p| seen.insert(p.number.e164().to_owned()));
         let first_primary = self.phones.iter().position(|p| p.primary).unwrap_or(0);
         for (i, p) in self.phones.iter_mut().enumerate() {
             p.primary = i == first_primary;
@@ -111,5 +121,7 @@ impl ClientDraft {
 
 /// Trims a text field; empty becomes `None`.
 pub fn clean(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }

@@ -62,7 +62,10 @@ impl PhoneNumber {
         if digits.is_empty() {
             return Err(PhoneError::Empty);
         }
-        Ok(PhoneNumber { e164: format!("+{digits}"), extension: None })
+        Ok(PhoneNumber {
+            e164: format!("+{digits}"),
+            extension: None,
+        })
     }
     /// The number in E.164 (`+74951234567`).
     pub fn e164(&self) -> &str {

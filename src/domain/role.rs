@@ -66,7 +66,10 @@ impl Role {
             Role::Admin => true,
             Role::Pbx => matches!(p, Lookup),
             Role::Operator => matches!(p, Lookup | ReadClients | WriteClients),
-            Role::Manager => matches!(p, Lookup | ReadClients | WriteClients | DeleteClients | ReadReports),
+            Role::Manager => matches!(
+                p,
+                Lookup | ReadClients | WriteClients | DeleteClients | ReadReports
+            ),
         }
     }
 }
@@ -84,7 +87,12 @@ mod tests {
     #[test]
     fn pbx_may_only_look_up() {
         assert!(Role::Pbx.can(Permission::Lookup));
-        for p in [Permission::ReadClients, Permission::WriteClients, Permission::ReadReports, Permission::Administer] {
+        for p in [
+            Permission::ReadClients,
+            Permission::WriteClients,
+            Permission::ReadReports,
+            Permission::Administer,
+        ] {
             assert!(!Role::Pbx.can(p), "{p:?}");
         }
     }

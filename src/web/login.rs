@@ -56,14 +56,22 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         Ok(ClientIp(ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
     }
 }
 
 fn page(state: &AppState, login: String, error: Option<&'static str>) -> LoginPage {
     let lang = state.config.language;
-    LoginPage { lang: i18n::code(lang), t: i18n::texts(lang), login, error }
+    LoginPage {
+        lang: i18n::code(lang),
+        t: i18n::texts(lang),
+        login,
+        error,
+    }
 }
 
 /// `GET /login`.
@@ -81,16 +89,29 @@ pub async fn login(
     let t = i18n::texts(state.config.language);
     let login = form.login.trim().to_owned();
     if !state.login_limiter.allowed(ip, &login) {
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page(&state, login, Some(t.too_many))).into_response());
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            page(&state, login, Some(t.too_many)),
+        )
+            .into_response());
     }
-    let user = db::users::find_user_by_login(&state.db, &login).await?.filter(|u| u.active);
+    let user = db::users::find_user_by_login(&state.db, &login)
+        .await?
+        .filter(|u| u.active);
     // Verify against a dummy hash for unknown logins so both cases take the same time.
-    let hash = user.as_ref().map_or_else(|| password::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let hash = user.as_ref().map_or_else(
+        || password::DUMMY_HASH.to_owned(),
+        |u| u.password_hash.clone(),
+    );
     let ok = password::verify(form.password, hash).await && user.is_some();
     let Some(user) = user.filter(|_| ok) else {
         state.login_limiter.record_failure(ip, &login);
         tracing::info!(%ip, "failed login");
-        return Ok((StatusCode::UNAUTHORIZED, page(&state, login, Some(t.bad_credentials))).into_response());
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            page(&state, login, Some(t.bad_credentials)),
+        )
+            .into_response());
     };
     let cookie = session::start(&state.db, &state.config, user.id).await?;
     tracing::info!(user.id = user.id, "login");
@@ -102,11 +123,18 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<
     if let Some(c) = jar.get(session::COOKIE) {
         session::end(&state.db, c.value()).await?;
     }
-    Ok((jar.add(session::removal(state.config.server.cookie_secure)), Redirect::to("/login")).into_response())
+    Ok((
+        jar.add(session::removal(state.config.server.cookie_secure)),
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 /// `GET /`: the landing page of a logged-in user; anyone else is sent to the login form.
-pub async fn home(State(state): State<AppState>, principal: Option<Principal>) -> AppResult<Response> {
+pub async fn home(
+    State(state): State<AppState>,
+    principal: Option<Principal>,
+) -> AppResult<Response> {
     let Some(user) = principal.as_ref().and_then(|p| p.user.clone()) else {
         return Ok(Redirect::to("/login").into_response());
     };

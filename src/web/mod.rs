@@ -33,7 +33,11 @@ async fn static_file(Path(path): Path<String>) -> Response {
         Some(file) => {
             let mime = file.metadata.mimetype().to_owned();
             let etag = format!("\"{}\"", hex::encode(file.metadata.sha256_hash()));
-            ([(header::CONTENT_TYPE, mime), (header::ETAG, etag)], file.data).into_response()
+            (
+                [(header::CONTENT_TYPE, mime), (header::ETAG, etag)],
+                file.data,
+            )
+                .into_response()
         }
         None => StatusCode::NOT_FOUND.into_response(),
     }

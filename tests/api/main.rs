@@ -1,0 +1,8 @@
+//! The integration test binary: every test starts its own server on port 0 with a fresh
+//! database — SQLite by default, PostgreSQL when `TEST_DATABASE_URL=postgres://…` is set
+//! (`.ci/run` runs the suite both ways).
+
+mod helpers;
+
+mod auth;
+mod health;
