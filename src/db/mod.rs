@@ -8,6 +8,7 @@ pub mod audit;
 pub mod clients;
 pub mod orders;
 pub mod products;
+pub mod seed;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
