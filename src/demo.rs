@@ -61,10 +61,29 @@ pub const DEMO_USERS: [(&str, &str, Role, Option<&str>, &str); 5] = [
 const CLIENTS: usize = 2_000;
 const DAY_MS: i64 = 86_400_000;
 
-/// Loads the demo data unless the database already has users. Returns whether it loaded.
-pub async fn ensure_loaded(db: &Db, config: &Config) -> anyhow::Result<bool> {
-    if db::users::count_users(db).await? > 0 {
-        return Ok(false);
+/// What `ensure_loaded` found or did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DemoState {
+    /// The database was empty; the demo data is now in it.
+    Loaded,
+    /// The demo data was loaded earlier.
+    AlreadyThere,
+    /// The database holds other data; nothing was written.
+    RealData,
+}
+
+/// Loads the demo data into an empty database (no users, clients or products); never writes
+/// into one that holds anything else.
+pub async fn ensure_loaded(db: &Db, config: &Config) -> anyhow::Result<DemoState> {
+    let demo_hash = token::hash_secret(DEMO_PBX_TOKEN);
+    if db::tokens::find_token_by_hash(db, &demo_hash).await?.is_some() {
+        return Ok(DemoState::AlreadyThere);
+    }
+    let empty = db::users::count_users(db).await? == 0
+        && db::clients::count_clients(db).await? == 0
+        && db::products::list_products(db, None, false, 0, 1).await?.is_empty();
+    if !empty {
+        return Ok(DemoState::RealData);
     }
     let mut user_ids = Vec::new();
     for (login, name, role, ext, pw) in DEMO_USERS {
@@ -82,7 +101,7 @@ pub async fn ensure_loaded(db: &Db, config: &Config) -> anyhow::Result<bool> {
     let mut rng = StdRng::seed_from_u64(20_261_127);
     let products = load_products(db, &mut rng).await?;
     load_clients(db, config, &mut rng, &products, &user_ids[2..]).await?;
-    Ok(true)
+    Ok(DemoState::Loaded)
 }
 
 /// Prints the demo credentials.

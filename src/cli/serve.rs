@@ -1,13 +1,16 @@
 //! `orderline serve`.
 
-use crate::{app::App, config::Config, db::Db, demo};
+use crate::{
+    app::App,
+    config::Config,
+    db::Db,
+    demo::{self, DemoState},
+};
 
 /// Opens the database, loads the demo data if asked, and serves until SIGINT/SIGTERM.
 pub async fn run(config: Config, with_demo: bool) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
-    if with_demo {
-        demo::ensure_loaded(&db, &config).await?;
-    }
+    let demo_state = if with_demo { Some(demo::ensure_loaded(&db, &config).await?) } else { None };
     let app = App::build_with_db(config.clone(), db).await?;
     let addr = app.local_addr();
     let url = if config.server.public_base_url.contains("localhost:8080") && addr.port() != 8080 {
@@ -15,8 +18,10 @@ pub async fn run(config: Config, with_demo: bool) -> anyhow::Result<()> {
     } else {
         config.server.public_base_url.clone()
     };
-    if with_demo {
-        demo::print_credentials(&url);
+    match demo_state {
+        Some(DemoState::Loaded | DemoState::AlreadyThere) => demo::print_credentials(&url),
+        Some(DemoState::RealData) => eprintln!("--demo: the database already holds data; no demo data was loaded"),
+        None => {}
     }
     tracing::info!(%addr, backend = app.state().db.backend(), "orderline is listening");
     eprintln!("orderline is running: open {url} (Ctrl-C to stop)");

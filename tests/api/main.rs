@@ -5,4 +5,8 @@
 mod helpers;
 
 mod auth;
+mod clients;
 mod health;
+mod lookup;
+mod orders;
+mod storage;
