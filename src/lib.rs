@@ -10,6 +10,7 @@
 //! - [`api`]: the JSON API under `/api/v1`.
 //! - [`web`]: server-rendered pages (login, …).
 //! - [`import`]: CSV import and export of the client base.
+//! - [`ingest`]: call events in (PBX webhook formats and raw SIP).
 //! - [`matching`]: caller matching (who is behind a number).
 //! - [`orders`]: taking an order (pricing and validation).
 //! - [`cli`]: the `orderline` subcommands.
@@ -26,6 +27,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod ingest;
 pub mod matching;
 pub mod orders;
 pub mod telemetry;

@@ -1,0 +1,1 @@
+//! Raw SIP through rsip (being written).

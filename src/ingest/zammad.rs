@@ -1,0 +1,1 @@
+//! Zammad Generic CTI (being written).
