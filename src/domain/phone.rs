@@ -12,11 +12,18 @@ pub struct PhoneRegion(rlibphonenumber::Region);
 impl PhoneRegion {
     /// Parses a two-letter ISO 3166 region code.
     pub fn parse(code: &str) -> Result<Self, String> {
+        // The library accepts any two letters (`XX`); only a region with numbering metadata can
+        // read national numbers, so anything else is refused here, at startup.
         code.trim()
-            .to_ascii_uppercase()
             .parse::<rlibphonenumber::Region>()
+            .ok()
+            .filter(|&region| {
+                rlibphonenumber::PHONE_NUMBER_UTIL
+                    .get_country_code_for_region(region)
+                    .is_some()
+            })
             .map(PhoneRegion)
-            .map_err(|_| format!("`{code}` is not a known two-letter region code"))
+            .ok_or_else(|| format!("`{code}` is not a known two-letter region code"))
     }
     /// The wrapped rlibphonenumber region.
     pub fn region(self) -> rlibphonenumber::Region {
