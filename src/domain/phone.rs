@@ -1,9 +1,58 @@
 //! Phone numbers: parsed once into E.164 with the configured default region.
 //!
-//! STUB: the real implementation is being written (rlibphonenumber). The public API below is the
-//! contract the rest of the crate uses.
+//! Every number that reaches the database or the caller matching goes through
+//! [`PhoneNumber::parse`] (what a person typed) or [`CallerNumber::classify`] (what a PBX sent),
+//! so matching only ever compares normalised `+74951234567` strings.
+//!
+//! rlibphonenumber (a port of Google's libphonenumber) does most of the work. With region `RU` it
+//! already reads the trunk prefix `8`, a leading `7` without `+`, bare 10-digit national numbers,
+//! the `8-10` / `810` international prefix, full-width digits and the extension labels `доб`,
+//! `ext`, `x`, `#`, `;ext=` and `,,`. What this module adds in front of it:
+//!
+//! * its own extension split, so that letters are refused instead of being read as vanity letters
+//!   (the library turns `8 495 ABC-45-67` into `+74952224567`), and `вн.` works too;
+//! * `00` as an international prefix even where the region's own prefix is different (RU: `810`);
+//! * a leading space read as the `+` that an unencoded query string turned into a space;
+//! * a cap on the input length, and an `is_valid()` check with a reason a person can act on;
+//! * [`PhoneNumber::parse_international_fallback`] for PBXs that drop the `+`.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use rlibphonenumber::{
+    NumberLengthType, PHONE_NUMBER_UTIL, ParseError, PhoneNumberFormat, ValidationError,
+};
+
+/// Longer input is refused before parsing: no real number with an extension needs more, and the
+/// cap bounds the work an attacker can cause per request.
+const MAX_INPUT_CHARS: usize = 64;
+
+/// PBX extensions are short; a longer "extension" is more likely a second number.
+const MAX_EXTENSION_DIGITS: usize = 10;
+
+/// Words that introduce an extension, compared case-insensitively (`доб.`, `Ext:`, `x`).
+const EXTENSION_LABELS: &[&str] = &[
+    "доб",
+    "добавочный",
+    "вн",
+    "внутр",
+    "внутренний",
+    "x",
+    "ext",
+    "extn",
+    "extension",
+];
+
+/// What PBXs and SIP carriers put in place of a withheld number (RFC 3323 and common practice).
+const ANONYMOUS_NAMES: &[&str] = &[
+    "anonymous",
+    "unknown",
+    "restricted",
+    "private",
+    "withheld",
+    "unavailable",
+    "blocked",
+];
 
 /// The default region used to read national numbers (`RU`, `DE`, …).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,11 +61,18 @@ pub struct PhoneRegion(rlibphonenumber::Region);
 impl PhoneRegion {
     /// Parses a two-letter ISO 3166 region code.
     pub fn parse(code: &str) -> Result<Self, String> {
+        // The library accepts any two letters (`XX`); only a region with numbering metadata can
+        // read national numbers, so anything else is refused here, at startup.
         code.trim()
-            .to_ascii_uppercase()
             .parse::<rlibphonenumber::Region>()
+            .ok()
+            .filter(|&region| {
+                PHONE_NUMBER_UTIL
+                    .get_country_code_for_region(region)
+                    .is_some()
+            })
             .map(PhoneRegion)
-            .map_err(|_| format!("`{code}` is not a known two-letter region code"))
+            .ok_or_else(|| format!("`{code}` is not a known two-letter region code"))
     }
     /// The wrapped rlibphonenumber region.
     pub fn region(self) -> rlibphonenumber::Region {
@@ -57,16 +113,37 @@ pub enum CallerNumber {
 
 impl PhoneNumber {
     /// Parses what a person or a PBX wrote into E.164.
-    pub fn parse(raw: &str, _region: PhoneRegion) -> Result<Self, PhoneError> {
-        let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
-        if digits.is_empty() {
-            return Err(PhoneError::Empty);
-        }
-        Ok(PhoneNumber {
-            e164: format!("+{digits}"),
-            extension: None,
-        })
+    ///
+    /// National numbers are read in `region`; numbers with `+`, `00` or the region's own
+    /// international prefix (`8-10` in RU) are read as international.
+    pub fn parse(raw: &str, region: PhoneRegion) -> Result<Self, PhoneError> {
+        Self::parse_with(raw, region, false)
     }
+
+    /// Like [`parse`](Self::parse), but when the number is not valid in `region` it is retried as
+    /// if it had a leading `+`: Zammad and sipgate send `4930600000000` for `+4930600000000`.
+    ///
+    /// This is not part of `parse` on purpose: a person who mistypes a national number (one digit
+    /// missing) must get an error, not a valid number in some other country. A PBX sends whole
+    /// numbers, so there the retry is far more likely right than wrong. A text that is valid both
+    /// ways (`4930901820`: Ivanovo region or Berlin) keeps the national reading.
+    pub fn parse_international_fallback(
+        raw: &str,
+        region: PhoneRegion,
+    ) -> Result<Self, PhoneError> {
+        Self::parse_with(raw, region, true)
+    }
+
+    /// Wraps an E.164 string that was validated before, such as a value read back from the
+    /// database. It is not checked again, so that reading rows costs no parsing.
+    pub fn from_e164_unchecked(e164: String) -> Self {
+        debug_assert!(e164.starts_with('+'), "not E.164: {}", mask_digits(&e164));
+        PhoneNumber {
+            e164,
+            extension: None,
+        }
+    }
+
     /// The number in E.164 (`+74951234567`).
     pub fn e164(&self) -> &str {
         &self.e164
@@ -79,22 +156,270 @@ impl PhoneNumber {
     pub fn masked(&self) -> String {
         mask_digits(&self.e164)
     }
+
+    /// Tries the readings of `raw` in order and keeps the first valid one. When none is valid, the
+    /// reason given is the one for the text as written, which is what the person can fix.
+    fn parse_with(raw: &str, region: PhoneRegion, fallback: bool) -> Result<Self, PhoneError> {
+        let written = Written::read(raw)?;
+        if written.space_was_plus {
+            let with_plus = format!("+{}", written.number);
+            if let Ok(number) = written.parse_valid(&with_plus, region) {
+                return Ok(number);
+            }
+        }
+        let as_written = written.parse_valid(&with_00_as_plus(written.number), region);
+        if as_written.is_ok() || !fallback || written.has_international_prefix() {
+            return as_written;
+        }
+        let with_plus = format!("+{}", written.number);
+        written.parse_valid(&with_plus, region).or(as_written)
+    }
+}
+
+/// A text split into the number part and the extension, before the library sees it.
+struct Written<'a> {
+    /// The number as written, without the extension; contains at least one digit, no letters.
+    number: &'a str,
+    extension: Option<&'a str>,
+    /// The text was a space followed by a digit: a `+` that an unencoded URL turned into a space.
+    space_was_plus: bool,
+}
+
+impl<'a> Written<'a> {
+    fn read(raw: &'a str) -> Result<Self, PhoneError> {
+        if raw.chars().nth(MAX_INPUT_CHARS).is_some() {
+            return Err(invalid(format!("longer than {MAX_INPUT_CHARS} characters")));
+        }
+        let space_was_plus = space_stands_for_plus(raw);
+        let (number, extension) = split_extension(strip_tel_scheme(raw.trim()))?;
+        if !number.chars().any(char::is_numeric) {
+            return Err(PhoneError::Empty);
+        }
+        Ok(Written {
+            number,
+            extension,
+            space_was_plus,
+        })
+    }
+
+    /// Whether the fallback `+` would be pointless: the text already says it is international.
+    fn has_international_prefix(&self) -> bool {
+        self.number.starts_with(['+', '＋']) || self.number.starts_with("00")
+    }
+
+    /// Parses one reading with the library and keeps it only if the number is valid.
+    fn parse_valid(&self, text: &str, region: PhoneRegion) -> Result<PhoneNumber, PhoneError> {
+        let parsed = PHONE_NUMBER_UTIL
+            .parse(text, Some(region.0))
+            .map_err(explain_parse_error)?;
+        if !parsed.is_valid() {
+            return Err(explain_invalid(&parsed));
+        }
+        // The library only finds an extension here in forms our split does not know (`- 12#`).
+        let found_by_library = parsed.extension.as_deref().filter(|e| !e.is_empty());
+        Ok(PhoneNumber {
+            e164: parsed.format_as(PhoneNumberFormat::E164).into_owned(),
+            extension: self.extension.or(found_by_library).map(str::to_owned),
+        })
+    }
+}
+
+/// A single space and then a digit: the `+` of `+74951234567` sent unencoded in a query string
+/// arrives as a space. The `+` reading is only kept when it is valid, so a stray space before a
+/// national number is mostly harmless; ` 84951234567` is the exception (a valid `+84` number).
+fn space_stands_for_plus(raw: &str) -> bool {
+    raw.strip_prefix(' ')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// `00` is the ITU-recommended international prefix and many people and PBXs (3CX "Zeros") use it
+/// even where the official one differs (RU: `810`). No national number starts with `00`, so the
+/// rewrite cannot change a national reading; where `00` is the official prefix it is a no-op.
+fn with_00_as_plus(number: &str) -> Cow<'_, str> {
+    match number.strip_prefix("00") {
+        Some(rest) => Cow::Owned(format!("+{rest}")),
+        None => Cow::Borrowed(number),
+    }
+}
+
+/// Drops an RFC 3966 `tel:` scheme, which would otherwise count as letters.
+fn strip_tel_scheme(text: &str) -> &str {
+    if starts_with_ignore_case(text, "tel:") {
+        &text[4..]
+    } else {
+        text
+    }
+}
+
+/// Splits `+7 495 123-45-67 (доб. 123)` into the number and `123`.
+///
+/// The extension starts at the first letter, `#`, `,` or `;`. A letter must begin a known label:
+/// any other letter is refused, because the library would silently read it as a keypad digit.
+fn split_extension(text: &str) -> Result<(&str, Option<&str>), PhoneError> {
+    let Some(start) = text.find(|c: char| c.is_alphabetic() || matches!(c, '#' | ',' | ';')) else {
+        return Ok((text, None));
+    };
+    // Drops the `(` or `, ` between the number and the label; a number always ends with a digit.
+    let number = text[..start].trim_end_matches(|c: char| !c.is_numeric());
+    let after_label = skip_extension_label(&text[start..])?;
+    let digits_end = after_label
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(after_label.len());
+    let (digits, tail) = after_label.split_at(digits_end);
+    let tail = tail.trim_matches(|c: char| c.is_whitespace() || matches!(c, ')' | '#'));
+    if tail.contains(char::is_alphabetic) {
+        return Err(contains_letters());
+    }
+    if !tail.is_empty() {
+        return Err(invalid("has more characters after the extension".into()));
+    }
+    if digits.len() > MAX_EXTENSION_DIGITS {
+        return Err(invalid(format!(
+            "the extension is longer than {MAX_EXTENSION_DIGITS} digits"
+        )));
+    }
+    Ok((number, (!digits.is_empty()).then_some(digits)))
+}
+
+/// Skips the marker (`#`, `,,`, `;ext=`, `доб.`, `x`) and returns what follows it.
+fn skip_extension_label(text: &str) -> Result<&str, PhoneError> {
+    let text = text.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | ',' | ';'));
+    let word_end = text
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(text.len());
+    let (word, rest) = text.split_at(word_end);
+    if !word.is_empty()
+        && !EXTENSION_LABELS
+            .iter()
+            .any(|label| same_letters(word, label))
+    {
+        return Err(contains_letters());
+    }
+    Ok(rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':' | '=' | '-')))
+}
+
+/// Case-insensitive comparison that also works for Cyrillic, without allocating.
+fn same_letters(word: &str, lowercase: &str) -> bool {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .eq(lowercase.chars())
+}
+
+fn explain_parse_error(error: ParseError) -> PhoneError {
+    invalid(
+        match error {
+            ParseError::InvalidCountryCode => "has an unknown country code",
+            ParseError::NotANumber(_) => "is not a phone number",
+            ParseError::TooShortAfterIdd | ParseError::TooShortNsn => "is too short for a number",
+            ParseError::TooLongNsn => "is too long for a number",
+        }
+        .into(),
+    )
+}
+
+/// Says why a number the library could read is still not valid (`too short for a number in RU`).
+fn explain_invalid(number: &rlibphonenumber::PhoneNumber) -> PhoneError {
+    let code = number.country_code;
+    let place = match PHONE_NUMBER_UTIL.get_region_for_country_code(code) {
+        Some(region) => format!("in {region}"),
+        None => format!("with country code +{code}"),
+    };
+    invalid(match number.is_possible_with_reason() {
+        Err(ValidationError::TooShort) => format!("too short for a number {place}"),
+        Err(ValidationError::TooLong) => format!("too long for a number {place}"),
+        Err(ValidationError::InvalidLength) => {
+            format!("wrong number of digits for a number {place}")
+        }
+        Err(ValidationError::InvalidCountryCode) => format!("unknown country code +{code}"),
+        Ok(NumberLengthType::IsPossibleLocalOnly) => {
+            format!("too short for a number {place}: is the area code missing?")
+        }
+        Ok(NumberLengthType::IsPossible) => format!("not a valid number {place}"),
+    })
+}
+
+fn contains_letters() -> PhoneError {
+    invalid("contains letters".into())
+}
+
+fn invalid(reason: String) -> PhoneError {
+    PhoneError::Invalid(reason)
 }
 
 impl CallerNumber {
-    /// Classifies a caller id as a PBX sends it.
+    /// Classifies a caller id as a PBX sends it: a bare number, `anonymous`, a SIP or tel URI
+    /// (`sip:+74951234567@carrier;user=phone`), or an internal extension.
+    ///
+    /// PBXs often drop the `+`, so numbers get [`PhoneNumber::parse_international_fallback`].
     pub fn classify(raw: &str, region: PhoneRegion) -> Self {
-        match PhoneNumber::parse(raw, region) {
-            Ok(n) => CallerNumber::External(n),
+        let Some(user) = caller_id_user(raw) else {
+            return CallerNumber::Anonymous;
+        };
+        // Checked before parsing, so that an extension like `101` can never match a client.
+        if is_internal_extension(user) {
+            return CallerNumber::Internal(user.to_owned());
+        }
+        let number = if space_stands_for_plus(raw) {
+            raw
+        } else {
+            user
+        };
+        match PhoneNumber::parse_international_fallback(number, region) {
+            Ok(number) => CallerNumber::External(number),
             Err(PhoneError::Empty) => CallerNumber::Anonymous,
-            Err(e) => CallerNumber::Invalid(e),
+            Err(error) => CallerNumber::Invalid(error),
         }
     }
+}
+
+/// The user part of a caller id, or `None` when the caller id itself says it is withheld.
+///
+/// `"Anonymous" <sip:anonymous@anonymous.invalid>` → `None`, `<unknown>` → `None`,
+/// `sip:+74951234567@carrier;user=phone` → `+74951234567`, `74951234567` → itself.
+fn caller_id_user(raw: &str) -> Option<&str> {
+    let mut text = raw.trim();
+    if let (Some(open), Some(close)) = (text.find('<'), text.rfind('>')) {
+        text = text.get(open + 1..close).unwrap_or(text);
+    }
+    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '"');
+    let text = strip_sip_scheme(text);
+    let (user, host) = match text.split_once('@') {
+        Some((user, host)) => (user, Some(host)),
+        None => (text, None),
+    };
+    let host_is_anonymous = host.is_some_and(|h| starts_with_ignore_case(h, "anonymous.invalid"));
+    let user_is_anonymous = ANONYMOUS_NAMES.iter().any(|n| user.eq_ignore_ascii_case(n));
+    (!user.is_empty() && !host_is_anonymous && !user_is_anonymous).then_some(user)
+}
+
+/// Drops `sip:`, `sips:` or `tel:` from a URI; other text is returned unchanged.
+fn strip_sip_scheme(text: &str) -> &str {
+    ["sip:", "sips:", "tel:"]
+        .iter()
+        .find(|scheme| starts_with_ignore_case(text, scheme))
+        .map_or(text, |scheme| &text[scheme.len()..])
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+/// 2–6 ASCII digits and nothing else: an internal PBX extension.
+fn is_internal_extension(user: &str) -> bool {
+    let user = user.trim();
+    (2..=6).contains(&user.len()) && user.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl fmt::Display for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.e164)
+    }
+}
+
+impl AsRef<str> for PhoneNumber {
+    fn as_ref(&self) -> &str {
+        &self.e164
     }
 }
 
@@ -112,4 +437,358 @@ pub fn mask_digits(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ru() -> PhoneRegion {
+        PhoneRegion::parse("RU").unwrap()
+    }
+
+    fn e164(raw: &str) -> String {
+        match PhoneNumber::parse(raw, ru()) {
+            Ok(number) => number.e164().to_owned(),
+            Err(error) => panic!("{raw:?} was refused: {error}"),
+        }
+    }
+
+    fn reason(raw: &str) -> String {
+        match PhoneNumber::parse(raw, ru()) {
+            Ok(number) => panic!("{raw:?} was accepted as {number}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn every_written_form_of_a_number_gives_the_same_e164() {
+        let table: &[(&str, &[&str])] = &[
+            (
+                "+74951234567",
+                &[
+                    "8 (495) 123-45-67",
+                    "+7 495 123 45 67",
+                    "+7 (495) 123-45-67",
+                    "+7-495-123-45-67",
+                    "74951234567",
+                    "84951234567",
+                    "4951234567",
+                    "(495) 123-45-67",
+                    "8.495.123.45.67",
+                    "00 7 495 123 45 67",
+                    "+7 8 495 123 45 67",
+                    " 74951234567",
+                    "tel:+74951234567",
+                    "８ (４９５) １２３-４５-６７",
+                ],
+            ),
+            (
+                "+78005553535",
+                &["8 800 555-35-35", "+7 800 555 35 35", "88005553535"],
+            ),
+            ("+78123159883", &["8 (812) 315-98-83", "+7 (812) 315-98-83"]),
+            (
+                "+79161234567",
+                &["7 916 123 45 67", "9161234567", "8 916 123-45-67"],
+            ),
+            (
+                "+49301234567",
+                &[
+                    "8-10-49-30-1234567",
+                    "810 49 30 1234567",
+                    "00 49 30 1234567",
+                    "+49 30 1234567",
+                ],
+            ),
+            (
+                "+380441234567",
+                &["+380 44 123 4567", "810 380 44 123 4567", "00380441234567"],
+            ),
+        ];
+        for (expected, forms) in table {
+            for form in *forms {
+                assert_eq!(e164(form), *expected, "written as {form:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_extension_is_kept_apart_from_the_number() {
+        let forms = [
+            "+7 495 123-45-67 доб. 123",
+            "+7 495 123-45-67 доб.123",
+            "+7 495 123-45-67 Доб 123",
+            "+7 495 123-45-67, доб. 123",
+            "+7 495 123-45-67 (доб. 123)",
+            "+7 495 123-45-67 вн. 123",
+            "+7 495 123-45-67 добавочный 123",
+            "+7 495 123-45-67 ext. 123",
+            "+7 495 123-45-67 Ext: 123",
+            "+7 495 123-45-67 x123",
+            "+7 495 123-45-67 #123",
+            "+74951234567,,123",
+            "tel:+74951234567;ext=123",
+            "8 (495) 123-45-67 доб. 123",
+        ];
+        for form in forms {
+            let number = PhoneNumber::parse(form, ru()).unwrap();
+            assert_eq!(number.e164(), "+74951234567", "written as {form:?}");
+            assert_eq!(number.extension(), Some("123"), "written as {form:?}");
+        }
+    }
+
+    #[test]
+    fn a_number_without_extension_has_none() {
+        let number = PhoneNumber::parse("+7 495 123-45-67", ru()).unwrap();
+        assert_eq!(number.extension(), None);
+        let trailing_hash = PhoneNumber::parse("84951234567#", ru()).unwrap();
+        assert_eq!(trailing_hash.extension(), None);
+    }
+
+    #[test]
+    fn invalid_numbers_are_refused_with_a_reason_a_person_can_act_on() {
+        let table = [
+            ("123", "too short for a number in RU"),
+            ("+7 916 123 45 6", "too short for a number in RU"),
+            (
+                "+7 495 123 45 67 89",
+                "wrong number of digits for a number in RU",
+            ),
+            ("8 495 ABC-45-67", "contains letters"),
+            ("1-800-FLOWERS", "contains letters"),
+            ("abc", "contains letters"),
+            (
+                "+7 495 123-45-67 доб. 12345678901",
+                "the extension is longer than 10 digits",
+            ),
+            (
+                "+7 495 123-45-67, 8 495 123-45-68",
+                "has more characters after the extension",
+            ),
+            (
+                "8 495 123 45 67 8 495 123 45 68",
+                "is too long for a number",
+            ),
+            ("+7", "is not a phone number"),
+            (
+                "0 495 123 45 67",
+                "wrong number of digits for a number in RU",
+            ),
+        ];
+        for (raw, expected) in table {
+            assert_eq!(reason(raw), expected, "for {raw:?}");
+        }
+    }
+
+    #[test]
+    fn empty_or_punctuation_only_text_is_empty() {
+        for raw in ["", "   ", "-", "() -", "+"] {
+            assert_eq!(
+                PhoneNumber::parse(raw, ru()),
+                Err(PhoneError::Empty),
+                "for {raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn input_longer_than_the_cap_is_refused_before_parsing() {
+        let long = format!("+7 495 123 45 67{}", " ".repeat(MAX_INPUT_CHARS));
+        assert_eq!(reason(&long), "longer than 64 characters");
+    }
+
+    #[test]
+    fn a_leading_space_before_digits_stands_for_plus() {
+        assert_eq!(e164(" 74951234567"), "+74951234567");
+        assert_eq!(e164(" 4930600000000"), "+4930600000000");
+        // When the `+` reading is not valid, the text is read as written.
+        assert_eq!(e164(" 9161234567"), "+79161234567");
+    }
+
+    #[test]
+    fn parse_does_not_guess_a_missing_plus() {
+        assert_eq!(
+            reason("4930600000000"),
+            "wrong number of digits for a number in RU"
+        );
+    }
+
+    #[test]
+    fn the_international_fallback_reads_numbers_sent_without_plus() {
+        let table = [
+            ("4930600000000", "+4930600000000"),
+            ("380441234567", "+380441234567"),
+            ("16502530000", "+16502530000"),
+            // Valid national numbers keep their national reading.
+            ("84951234567", "+74951234567"),
+            ("74951234567", "+74951234567"),
+            ("9161234567", "+79161234567"),
+            // Valid both ways (Ivanovo region or Berlin): the national reading wins.
+            ("4930901820", "+74930901820"),
+        ];
+        for (raw, expected) in table {
+            let number = PhoneNumber::parse_international_fallback(raw, ru()).unwrap();
+            assert_eq!(number.e164(), expected, "for {raw:?}");
+        }
+    }
+
+    #[test]
+    fn the_international_fallback_reports_the_national_reason_when_both_fail() {
+        let error = PhoneNumber::parse_international_fallback("123", ru()).unwrap_err();
+        assert_eq!(error.to_string(), "too short for a number in RU");
+    }
+
+    #[test]
+    fn withheld_caller_ids_are_anonymous() {
+        let forms = [
+            "",
+            "  ",
+            "anonymous",
+            "Anonymous",
+            "ANONYMOUS",
+            "unknown",
+            "<unknown>",
+            "restricted",
+            "private",
+            "withheld",
+            "unavailable",
+            "anonymous@anonymous.invalid",
+            "sip:anonymous@anonymous.invalid",
+            "\"Anonymous\" <sip:anonymous@anonymous.invalid>",
+            "sip:restricted@carrier.example.net",
+            "sip:+74951234567@anonymous.invalid",
+            "tel:anonymous",
+            "sip:@pbx.example.com",
+        ];
+        for raw in forms {
+            assert_eq!(
+                CallerNumber::classify(raw, ru()),
+                CallerNumber::Anonymous,
+                "for {raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_digit_strings_are_internal_extensions_never_clients() {
+        let table = [
+            ("12", "12"),
+            ("101", "101"),
+            (" 2001 ", "2001"),
+            ("123456", "123456"),
+            ("sip:101@pbx.local", "101"),
+        ];
+        for (raw, extension) in table {
+            let expected = CallerNumber::Internal(extension.into());
+            assert_eq!(CallerNumber::classify(raw, ru()), expected, "for {raw:?}");
+        }
+    }
+
+    #[test]
+    fn external_caller_ids_are_parsed_in_every_pbx_form() {
+        let table = [
+            ("74951234567", "+74951234567"),
+            ("+74951234567", "+74951234567"),
+            (" 74951234567", "+74951234567"),
+            ("84951234567", "+74951234567"),
+            ("4930600000000", "+4930600000000"),
+            (
+                "sip:+74951234567@carrier.example.net;user=phone",
+                "+74951234567",
+            ),
+            (
+                "\"Ivan Petrov\" <sip:+74951234567@carrier.example.net;user=phone>",
+                "+74951234567",
+            ),
+            ("tel:+74951234567", "+74951234567"),
+        ];
+        for (raw, expected) in table {
+            match CallerNumber::classify(raw, ru()) {
+                CallerNumber::External(number) => {
+                    assert_eq!(number.e164(), expected, "for {raw:?}")
+                }
+                other => panic!("{raw:?} was classified as {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn caller_ids_that_are_not_numbers_are_invalid_with_a_reason() {
+        let table = [
+            ("1", "is not a phone number"),
+            (
+                "1234567",
+                "too short for a number in RU: is the area code missing?",
+            ),
+            ("sip:alice@example.com", "contains letters"),
+            ("client:alice", "contains letters"),
+        ];
+        for (raw, expected) in table {
+            let invalid = CallerNumber::Invalid(PhoneError::Invalid(expected.into()));
+            assert_eq!(CallerNumber::classify(raw, ru()), invalid, "for {raw:?}");
+        }
+    }
+
+    #[test]
+    fn mask_digits_keeps_only_the_last_four_digits() {
+        assert_eq!(mask_digits("+74951234567"), "+*******4567");
+        assert_eq!(mask_digits("+7 495 123-45-67"), "+* *** ***-45-67");
+        assert_eq!(mask_digits("123"), "123");
+        assert_eq!(e164_number().masked(), "+*******4567");
+    }
+
+    fn e164_number() -> PhoneNumber {
+        PhoneNumber::parse("8 (495) 123-45-67", ru()).unwrap()
+    }
+
+    #[test]
+    fn a_number_read_back_from_the_database_equals_the_parsed_one() {
+        let stored = PhoneNumber::from_e164_unchecked("+74951234567".into());
+        assert_eq!(stored, e164_number());
+        assert_eq!(stored.to_string(), "+74951234567");
+        assert_eq!(stored.as_ref(), "+74951234567");
+    }
+
+    #[test]
+    fn region_codes_are_read_in_any_case_and_unknown_ones_refused() {
+        assert_eq!(PhoneRegion::parse(" ru ").unwrap(), ru());
+        assert!(PhoneRegion::parse("XX").is_err());
+        assert!(PhoneRegion::parse("001").is_err());
+        assert!(PhoneRegion::parse("").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn no_text_makes_parse_or_classify_panic(raw in any::<String>()) {
+            let _ = PhoneNumber::parse(&raw, ru());
+            let _ = PhoneNumber::parse_international_fallback(&raw, ru());
+            let _ = CallerNumber::classify(&raw, ru());
+        }
+
+        #[test]
+        fn no_digits_with_punctuation_make_parse_or_classify_panic(
+            raw in "[ 0-9+()#,;.x*-]{0,80}|[ 0-9доб.ext:]{0,80}",
+        ) {
+            let _ = PhoneNumber::parse(&raw, ru());
+            let _ = CallerNumber::classify(&raw, ru());
+        }
+
+        #[test]
+        fn no_long_text_makes_parse_or_classify_panic(raw in "\\PC{60,400}") {
+            let _ = PhoneNumber::parse(&raw, ru());
+            let _ = CallerNumber::classify(&raw, ru());
+        }
+
+        #[test]
+        fn parsing_a_parsed_number_again_gives_the_same_number(raw in "[ 0-9+()-]{1,20}") {
+            if let Ok(number) = PhoneNumber::parse_international_fallback(&raw, ru()) {
+                prop_assert!(number.e164().starts_with('+'));
+                prop_assert!(number.e164()[1..].bytes().all(|b| b.is_ascii_digit()));
+                let again = PhoneNumber::parse(number.e164(), ru()).unwrap();
+                prop_assert_eq!(again.e164(), number.e164());
+            }
+        }
+    }
 }
