@@ -174,7 +174,49 @@ fn check_lengths(d: &ClientDraft) -> AppResult<()> {
             ));
         }
     }
-    Ok(())
+    check_no_nul(d)
+}
+
+/// PostgreSQL cannot store U+0000 in text (it would be a 500 there and stored on SQLite), so it
+/// is refused on input, with the field that holds it.
+fn check_no_nul(d: &ClientDraft) -> AppResult<()> {
+    let single = [
+        ("external_id".to_owned(), d.external_id.as_deref()),
+        ("name".to_owned(), Some(d.name.as_str())),
+        ("company".to_owned(), d.company.as_deref()),
+        ("email".to_owned(), d.email.as_deref()),
+        ("notes".to_owned(), d.notes.as_deref()),
+        ("preferences".to_owned(), d.preferences.as_deref()),
+        ("profile.sells".to_owned(), d.profile.sells.as_deref()),
+        ("profile.sells_to".to_owned(), d.profile.sells_to.as_deref()),
+        (
+            "profile.price_segment".to_owned(),
+            d.profile.price_segment.as_deref(),
+        ),
+    ];
+    let lists = d
+        .addresses
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (format!("addresses[{i}]"), Some(a.as_str())))
+        .chain(
+            d.tags
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("tags[{i}]"), Some(t.as_str()))),
+        )
+        .chain(d.phones.iter().enumerate().flat_map(|(i, p)| {
+            [p.raw.as_str(), p.label.as_deref().unwrap_or("")]
+                .map(|v| (format!("phones[{i}]"), Some(v)))
+        }));
+    match single
+        .into_iter()
+        .chain(lists)
+        .find(|(_, v)| v.is_some_and(|v| v.contains('\0')))
+    {
+        Some((field, _)) => Err(AppError::invalid(field, "must not contain a NUL character")),
+        None => Ok(()),
+    }
 }
 
 fn dedup(mut v: Vec<String>) -> Vec<String> {

@@ -44,6 +44,9 @@ async fn list_clients(
 ) -> AppResult<AppJson<Page<ClientOut>>> {
     principal.require(Permission::ReadClients)?;
     let limit = query.page.limit()?;
+    if query.q.as_deref().is_some_and(|q| q.contains('\0')) {
+        return Err(AppError::invalid("q", "must not contain a NUL character"));
+    }
     let digits = query
         .phone
         .as_deref()
