@@ -101,6 +101,15 @@ async fn price(
             "expected a date as YYYY-MM-DD",
         ));
     }
+    // PostgreSQL cannot store U+0000 in text: refuse it here rather than fail with a 500.
+    for (field, value) in [
+        ("delivery_address", &input.delivery_address),
+        ("comment", &input.comment),
+    ] {
+        if value.as_deref().is_some_and(|v| v.contains('\0')) {
+            return Err(AppError::invalid(field, "must not contain a NUL character"));
+        }
+    }
     let ids: Vec<i64> = input.lines.iter().map(|l| l.product_id).collect();
     let products = db::products::get_products(db, &ids).await?;
     let mut lines = Vec::with_capacity(input.lines.len());

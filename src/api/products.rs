@@ -46,6 +46,21 @@ fn yes() -> bool {
 
 impl ProductInput {
     fn draft(&self) -> AppResult<ProductDraft<'_>> {
+        // PostgreSQL cannot store U+0000 in text: a 422 here rather than a 500 there.
+        let texts = [
+            ("sku", Some(&self.sku)),
+            ("name", Some(&self.name)),
+            ("unit", self.unit.as_ref()),
+        ];
+        if let Some((field, _)) = texts
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| v.contains('\0')))
+        {
+            return Err(AppError::invalid(
+                *field,
+                "must not contain a NUL character",
+            ));
+        }
         let sku = self.sku.trim();
         if sku.is_empty() || sku.len() > 64 {
             return Err(AppError::invalid("sku", "1 to 64 characters"));
@@ -82,6 +97,9 @@ async fn list_products(
     let limit = query.page.limit()?;
     let after = query.page.after()?.unwrap_or(0);
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if q.is_some_and(|q| q.contains('\0')) {
+        return Err(AppError::invalid("q", "must not contain a NUL character"));
+    }
     let active_only = match query.active.as_deref() {
         None | Some("" | "false") => false,
         Some("true") => true,
