@@ -75,7 +75,8 @@ pub async fn match_caller(db: &Db, region: PhoneRegion, raw: &str) -> DbResult<C
     let number = match CallerNumber::classify(raw, region) {
         CallerNumber::External(n) => n,
         CallerNumber::Anonymous => return Ok(empty(None, MatchKind::Anonymous)),
-        CallerNumber::Internal(ext) => return Ok(empty(Some(ext), MatchKind::Internal)),
+        // `number` is E.164 or null; an extension is neither.
+        CallerNumber::Internal(_) => return Ok(empty(None, MatchKind::Internal)),
         CallerNumber::Invalid(_) => return Ok(empty(None, MatchKind::Unknown)),
     };
     let rows = db::clients::lookup_by_e164(db, number.e164()).await?;
