@@ -40,11 +40,6 @@ async fn lookup(
     if number.len() > 64 {
         return Err(AppError::invalid("number", "at most 64 characters"));
     }
-    // A PBX that does not encode `+` in the query string sends `+7495…`, which arrives as a space.
-    let number = match number.strip_prefix(' ') {
-        Some(rest) => format!("+{rest}"),
-        None => number,
-    };
     let found = matching::match_caller(&state.db, state.config.default_region, &number).await?;
     match q.format.as_deref() {
         None | Some("json") => Ok(AppJson(found).into_response()),
