@@ -76,12 +76,17 @@ pub enum DemoState {
 /// into one that holds anything else.
 pub async fn ensure_loaded(db: &Db, config: &Config) -> anyhow::Result<DemoState> {
     let demo_hash = token::hash_secret(DEMO_PBX_TOKEN);
-    if db::tokens::find_token_by_hash(db, &demo_hash).await?.is_some() {
+    if db::tokens::find_token_by_hash(db, &demo_hash)
+        .await?
+        .is_some()
+    {
         return Ok(DemoState::AlreadyThere);
     }
     let empty = db::users::count_users(db).await? == 0
         && db::clients::count_clients(db).await? == 0
-        && db::products::list_products(db, None, false, 0, 1).await?.is_empty();
+        && db::products::list_products(db, None, false, 0, 1)
+            .await?
+            .is_empty();
     if !empty {
         return Ok(DemoState::RealData);
     }
@@ -117,17 +122,18 @@ pub fn print_credentials(url: &str) {
     );
 }
 
+/// Name, unit and price in whole roubles.
 const GOODS: [(&str, &str, i64); 10] = [
-    ("Вода питьевая 19 л", "bottle", 350_00),
-    ("Кофе зерновой 1 кг", "pack", 1_450_00),
-    ("Чай чёрный 100 пак.", "box", 420_00),
-    ("Бумага офисная A4", "ream", 390_00),
-    ("Стаканчики 200 мл ×100", "pack", 180_00),
-    ("Сахар порционный ×1000", "box", 990_00),
-    ("Салфетки бумажные ×100", "pack", 95_00),
-    ("Моющее средство 5 л", "can", 610_00),
-    ("Перчатки нитриловые ×100", "box", 540_00),
-    ("Печенье ассорти 2 кг", "box", 780_00),
+    ("Вода питьевая 19 л", "bottle", 350),
+    ("Кофе зерновой 1 кг", "pack", 1450),
+    ("Чай чёрный 100 пак.", "box", 420),
+    ("Бумага офисная A4", "ream", 390),
+    ("Стаканчики 200 мл ×100", "pack", 180),
+    ("Сахар порционный ×1000", "box", 990),
+    ("Салфетки бумажные ×100", "pack", 95),
+    ("Моющее средство 5 л", "can", 610),
+    ("Перчатки нитриловые ×100", "box", 540),
+    ("Печенье ассорти 2 кг", "box", 780),
 ];
 
 async fn load_products(db: &Db, rng: &mut StdRng) -> anyhow::Result<Vec<Product>> {
@@ -137,7 +143,7 @@ async fn load_products(db: &Db, rng: &mut StdRng) -> anyhow::Result<Vec<Product>
         for (j, v) in variants.iter().enumerate() {
             let sku = format!("SKU-{:03}", i * 10 + j + 1);
             let full = format!("{name}{v}");
-            let price = price * (80 + rng.random_range(0..60)) / 100;
+            let price = price * (80 + rng.random_range(0..60)); // kopecks: ×100 and ±30 %
             // A few discontinued items, so "repeat this order" has something to skip.
             let active = (i * 5 + j) % 17 != 16;
             let id = db::products::insert_product(
@@ -259,7 +265,7 @@ fn demo_client(
         FIRST.choose(rng).unwrap_or(&"Иван"),
         LAST.choose(rng).unwrap_or(&"Иванов")
     );
-    let business = i % 3 != 0;
+    let business = !i.is_multiple_of(3);
     let company = business.then(|| {
         format!(
             "{} «{}-{}»",
@@ -289,7 +295,7 @@ fn demo_client(
                 ..b
             });
         }
-    } else if business && i % 40 == 0 {
+    } else if business && i.is_multiple_of(40) {
         *board = phones.first().cloned();
     }
     let (sells, sells_to) = SELLS[i % SELLS.len()];
@@ -304,13 +310,17 @@ fn demo_client(
         company,
         email: Some(format!("client{}@example.ru", i + 1)),
         addresses: vec![format!("г. Москва, ул. Примерная, д. {}", i % 120 + 1)],
-        notes: (i % 7 == 0).then(|| "Предпочитает доставку до обеда".to_owned()),
+        notes: i
+            .is_multiple_of(7)
+            .then(|| "Предпочитает доставку до обеда".to_owned()),
         tags: if i < 60 {
             vec!["ключевой".into()]
         } else {
             Vec::new()
         },
-        preferences: (i % 5 == 0).then(|| "Звонить после 14:00".to_owned()),
+        preferences: i
+            .is_multiple_of(5)
+            .then(|| "Звонить после 14:00".to_owned()),
         personal_manager_id: (i < 60).then(|| operators[i % operators.len()]),
         profile: if business {
             BusinessProfile {
@@ -322,7 +332,7 @@ fn demo_client(
         } else {
             BusinessProfile::default()
         },
-        do_not_call: i % 53 == 0,
+        do_not_call: i.is_multiple_of(53),
         phones,
     };
     d.normalise_phones();
@@ -347,7 +357,7 @@ fn demo_orders(
         400..1200 => (rng.random_range(0..2), 2),
         _ => (0, 1),
     };
-    let stopped_days = if i < 60 && i % 6 == 0 {
+    let stopped_days = if i < 60 && i.is_multiple_of(6) {
         rng.random_range(60..150)
     } else {
         0

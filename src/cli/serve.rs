@@ -10,7 +10,11 @@ use crate::{
 /// Opens the database, loads the demo data if asked, and serves until SIGINT/SIGTERM.
 pub async fn run(config: Config, with_demo: bool) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
-    let demo_state = if with_demo { Some(demo::ensure_loaded(&db, &config).await?) } else { None };
+    let demo_state = if with_demo {
+        Some(demo::ensure_loaded(&db, &config).await?)
+    } else {
+        None
+    };
     let app = App::build_with_db(config.clone(), db).await?;
     let addr = app.local_addr();
     let url = if config.server.public_base_url.contains("localhost:8080") && addr.port() != 8080 {
@@ -20,7 +24,9 @@ pub async fn run(config: Config, with_demo: bool) -> anyhow::Result<()> {
     };
     match demo_state {
         Some(DemoState::Loaded | DemoState::AlreadyThere) => demo::print_credentials(&url),
-        Some(DemoState::RealData) => eprintln!("--demo: the database already holds data; no demo data was loaded"),
+        Some(DemoState::RealData) => {
+            eprintln!("--demo: the database already holds data; no demo data was loaded")
+        }
         None => {}
     }
     tracing::info!(%addr, backend = app.state().db.backend(), "orderline is listening");

@@ -29,14 +29,27 @@ pub async fn seed_clients(db: &Db, first: u64, count: u64) -> DbResult<u64> {
     Ok(done)
 }
 
-async fn insert_client_chunk(tx: &mut super::Tx, start: u64, n: u64, now: i64) -> DbResult<Vec<i64>> {
-    let mut sql = String::from("INSERT INTO clients (name, kind, search_text, created_at, updated_at) VALUES ");
+async fn insert_client_chunk(
+    tx: &mut super::Tx,
+    start: u64,
+    n: u64,
+    now: i64,
+) -> DbResult<Vec<i64>> {
+    let mut sql = String::from(
+        "INSERT INTO clients (name, kind, search_text, created_at, updated_at) VALUES ",
+    );
     for k in 0..n as usize {
         let b = k * 3;
         if k > 0 {
             sql.push(',');
         }
-        sql.push_str(&format!("(${}, 'person', ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 3));
+        sql.push_str(&format!(
+            "(${}, 'person', ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 3
+        ));
     }
     sql.push_str(" RETURNING id");
     let names: Vec<String> = (start..start + n).map(|i| format!("Client {i}")).collect();
@@ -51,7 +64,8 @@ async fn insert_client_chunk(tx: &mut super::Tx, start: u64, n: u64, now: i64) -
 }
 
 async fn insert_phone_chunk(tx: &mut super::Tx, start: u64, ids: &[i64]) -> DbResult<()> {
-    let mut sql = String::from("INSERT INTO client_phones (client_id, e164, raw, is_primary) VALUES ");
+    let mut sql =
+        String::from("INSERT INTO client_phones (client_id, e164, raw, is_primary) VALUES ");
     for k in 0..ids.len() {
         let b = k * 2;
         if k > 0 {
@@ -59,7 +73,9 @@ async fn insert_phone_chunk(tx: &mut super::Tx, start: u64, ids: &[i64]) -> DbRe
         }
         sql.push_str(&format!("(${}, ${}, ${}, TRUE)", b + 1, b + 2, b + 2));
     }
-    let numbers: Vec<String> = (0..ids.len() as u64).map(|k| synthetic_e164(start + k)).collect();
+    let numbers: Vec<String> = (0..ids.len() as u64)
+        .map(|k| synthetic_e164(start + k))
+        .collect();
     with_tx!(tx, |c| {
         let mut q = sqlx::query(&sql);
         for (id, number) in ids.iter().zip(&numbers) {

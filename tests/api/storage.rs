@@ -24,15 +24,35 @@ async fn several_instances_can_migrate_the_same_database_at_once() {
 async fn demo_data_loads_into_an_empty_database_once_and_never_over_real_data() {
     let app = spawn_app().await;
     // spawn_app created API tokens only: no users, clients or products yet.
-    assert_eq!(demo::ensure_loaded(&app.db, &app.config).await.unwrap(), DemoState::Loaded);
-    assert_eq!(demo::ensure_loaded(&app.db, &app.config).await.unwrap(), DemoState::AlreadyThere);
-    let (_, page) = app.get_json("/api/v1/clients?limit=200", &app.admin_token).await;
+    assert_eq!(
+        demo::ensure_loaded(&app.db, &app.config).await.unwrap(),
+        DemoState::Loaded
+    );
+    assert_eq!(
+        demo::ensure_loaded(&app.db, &app.config).await.unwrap(),
+        DemoState::AlreadyThere
+    );
+    let (_, page) = app
+        .get_json("/api/v1/clients?limit=200", &app.admin_token)
+        .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 200);
-    let clients = orderline::db::clients::count_clients(&app.db).await.unwrap();
+    let clients = orderline::db::clients::count_clients(&app.db)
+        .await
+        .unwrap();
     assert!((1_900..=2_000).contains(&clients), "{clients} demo clients");
 
     let other = spawn_app().await;
-    other.create_client(serde_json::json!({"name": "A real client"})).await;
-    assert_eq!(demo::ensure_loaded(&other.db, &other.config).await.unwrap(), DemoState::RealData);
-    assert_eq!(orderline::db::clients::count_clients(&other.db).await.unwrap(), 1);
+    other
+        .create_client(serde_json::json!({"name": "A real client"}))
+        .await;
+    assert_eq!(
+        demo::ensure_loaded(&other.db, &other.config).await.unwrap(),
+        DemoState::RealData
+    );
+    assert_eq!(
+        orderline::db::clients::count_clients(&other.db)
+            .await
+            .unwrap(),
+        1
+    );
 }
