@@ -2,6 +2,7 @@
 //!
 //! - [`csv_read`]: [`open`] a client file in whatever form a company has it and stream
 //!   [`RowOutcome`]s, each bad row or value reported with its line.
+//! - [`csv_write`]: [`ClientCsvWriter`] writes the canonical format, which Excel opens directly
 //!   and which [`open`] reads back.
 //!
 //! The private modules split the reader: `input` (encoding, BOM, delimiter), `records` (the CSV
@@ -10,6 +11,7 @@
 
 mod cells;
 pub mod csv_read;
+pub mod csv_write;
 mod header;
 mod input;
 mod records;
@@ -18,3 +20,4 @@ mod row;
 pub use csv_read::{
     ClientCsvReader, ClientRow, ImportError, ImportedPhone, Problem, RowOutcome, open,
 };
+pub use csv_write::{ClientCsvWriter, ExportRow};
