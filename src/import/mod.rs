@@ -5,15 +5,16 @@
 //! - [`csv_write`]: [`ClientCsvWriter`] writes the canonical format, which Excel opens directly
 //!   and which [`open`] reads back.
 //!
-//! The private modules split the reader: `input` (encoding, BOM, delimiter), `records` (the CSV
-//! parser, line numbers, record size limit), `header` (column names), `row` and `cells` (the row
-//! rules).
+//! The private modules split the reader: `outcome` (the types it yields), `input` (encoding,
+//! BOM, delimiter), `records` (the CSV parser, line numbers, record size limit), `header`
+//! (column names), `row` and `cells` (the row rules).
 
 mod cells;
 pub mod csv_read;
 pub mod csv_write;
 mod header;
 mod input;
+mod outcome;
 mod records;
 mod row;
 

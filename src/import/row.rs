@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use csv::ByteRecord;
 
 use super::cells::{clean, quoted, split_phones, split_tags};
-use super::csv_read::{ClientRow, ImportedPhone, Problem, RowOutcome};
 use super::header::{Columns, Field};
 use super::input::Encoding;
+use super::outcome::{ClientRow, ImportedPhone, Problem, RowOutcome};
 use crate::domain::phone::{PhoneNumber, PhoneRegion};
 
 /// The longest cell accepted, in characters (after trimming).
