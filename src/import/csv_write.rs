@@ -9,14 +9,21 @@ use super::header::Field;
 /// One client to export.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportRow {
+    /// The id the company knows the client by; re-importing the file updates the same client.
     pub external_id: Option<String>,
+    /// The client's name.
     pub name: String,
+    /// The organisation.
     pub company: Option<String>,
     /// E.164 numbers, optionally followed by an extension (`+74951234567 доб. 12`).
     pub phones: Vec<String>,
+    /// The e-mail address.
     pub email: Option<String>,
+    /// Free text; line breaks are kept (the cell is quoted).
     pub address: Option<String>,
+    /// Free text; line breaks are kept (the cell is quoted).
     pub notes: Option<String>,
+    /// Tags; a tag containing `,` or `;` would be split in two on import.
     pub tags: Vec<String>,
 }
 
