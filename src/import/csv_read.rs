@@ -153,6 +153,9 @@ impl<R: Read> Iterator for ClientCsvReader<R> {
     }
 }
 
+/// Once `next` returns `None` (the end, or a read error), it always will.
+impl<R: Read> std::iter::FusedIterator for ClientCsvReader<R> {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +329,12 @@ mod tests {
             .unwrap()
             .collect();
         assert_eq!(raw_phones(rows(&outcomes)[0]), ["+7 916 123 45 67"]);
+    }
+
+    #[test]
+    fn the_reader_can_move_to_a_blocking_thread() {
+        fn assert_send<T: Send>() {}
+        assert_send::<ClientCsvReader<std::fs::File>>();
     }
 
     #[test]

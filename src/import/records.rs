@@ -96,7 +96,8 @@ impl<R: Read> Records<R> {
 /// Fails the read once the record being parsed passes [`MAX_RECORD_BYTES`].
 ///
 /// The CSV parser keeps a whole record in memory; the reader stores the byte offset where the
-/// current record starts in `record_start` after each record.
+/// current record starts in `record_start` after each record. An atomic rather than a `Cell`
+/// keeps the reader `Send`, so an import can run on a blocking thread.
 pub(crate) struct RecordLimit<R> {
     inner: R,
     delivered: u64,
@@ -127,7 +128,13 @@ impl<R: Read> Read for RecordLimit<R> {
         if self.delivered.saturating_sub(start) > MAX_RECORD_BYTES {
             return Err(io::Error::new(io::ErrorKind::InvalidData, RecordTooLong));
         }
-        let n = self.inner.read(buf)?;
+        let n = loop {
+            // csv's buffer would pass `Interrupted` up as a failure and end the import.
+            match self.inner.read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                result => break result?,
+            }
+        };
         self.delivered += n as u64;
         Ok(n)
     }
