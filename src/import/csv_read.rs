@@ -63,6 +63,10 @@ pub struct ClientCsvReader<R> {
 /// Sniffs the encoding and delimiter from the start of `reader` and maps the header row.
 ///
 /// Phones are read with `region` as the default country.
+///
+/// # Errors
+/// When the file cannot be imported at all: see [`ImportError`]. Problems with single rows come
+/// out of the iterator instead.
 pub fn open<R: Read>(
     mut reader: R,
     region: PhoneRegion,
@@ -71,9 +75,10 @@ pub fn open<R: Read>(
     if input::is_utf16(&prefix) {
         return Err(ImportError::Utf16);
     }
-    let encoding = match input::strip_bom(&mut prefix) {
-        true => Encoding::Utf8,
-        false => input::detect_encoding(&prefix),
+    let encoding = if input::strip_bom(&mut prefix) {
+        Encoding::Utf8
+    } else {
+        input::detect_encoding(&prefix)
     };
     let delimiter = input::detect_delimiter(&prefix);
     let mut records = Records::new(input::stream(prefix, reader), delimiter);

@@ -34,6 +34,10 @@ pub struct ClientCsvWriter<W: Write> {
 
 impl<W: Write> ClientCsvWriter<W> {
     /// Writes the BOM and the canonical header to `w`.
+    ///
+    /// # Errors
+    /// When writing to `w` fails; likewise for [`write`](Self::write) and
+    /// [`finish`](Self::finish).
     pub fn new(mut w: W) -> io::Result<Self> {
         w.write_all("\u{FEFF}".as_bytes())?;
         let mut csv = csv::WriterBuilder::new()
@@ -63,7 +67,9 @@ impl<W: Write> ClientCsvWriter<W> {
 
     /// Flushes and returns the underlying writer.
     pub fn finish(self) -> io::Result<W> {
-        self.csv.into_inner().map_err(|e| e.into_error())
+        self.csv
+            .into_inner()
+            .map_err(csv::IntoInnerError::into_error)
     }
 }
 
