@@ -23,16 +23,27 @@ const SAMPLES: usize = 20_000;
 
 fn main() -> anyhow::Result<()> {
     // `cargo bench` passes `--bench`; no other arguments are used.
-    let clients: u64 = std::env::var("BENCH_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let clients: u64 = std::env::var("BENCH_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(run(clients))
 }
 
 async fn run(clients: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (url, backend) = match std::env::var("BENCH_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+    let (url, backend) = match std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
         Some(admin) => (fresh_pg_database(&admin).await?, "postgres"),
-        None => (format!("sqlite://{}", dir.path().join("bench.db").display()), "sqlite"),
+        None => (
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+            "sqlite",
+        ),
     };
     let mut config = Config::defaults();
     config.server.listen = "127.0.0.1:0".parse()?;
@@ -40,7 +51,10 @@ async fn run(clients: u64) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
     let t = Instant::now();
     seed::seed_clients(&db, 0, clients).await?;
-    println!("backend {backend}: seeded {clients} clients in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "backend {backend}: seeded {clients} clients in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let mut rng = StdRng::seed_from_u64(7);
     let pick = |rng: &mut StdRng| seed::synthetic_e164(rng.random_range(0..clients));
 
@@ -50,7 +64,11 @@ async fn run(clients: u64) -> anyhow::Result<()> {
         let t = Instant::now();
         let m = matching::match_caller(&db, config.default_region, &n).await?;
         in_process.push(t.elapsed());
-        assert_eq!(m.matches.len(), 1, "every synthetic number belongs to one client");
+        assert_eq!(
+            m.matches.len(),
+            1,
+            "every synthetic number belongs to one client"
+        );
     }
     report("in-process match_caller", &mut in_process);
 
@@ -61,18 +79,31 @@ async fn run(clients: u64) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let url = format!("http://{addr}/api/v1/lookup");
     for _ in 0..500 {
-        client.get(&url).query(&[("number", pick(&mut rng))]).bearer_auth(&secret).send().await?;
+        client
+            .get(&url)
+            .query(&[("number", pick(&mut rng))])
+            .bearer_auth(&secret)
+            .send()
+            .await?;
     }
     let mut http = Vec::with_capacity(SAMPLES);
     for _ in 0..SAMPLES {
         let n = pick(&mut rng);
         let t = Instant::now();
-        let r = client.get(&url).query(&[("number", n)]).bearer_auth(&secret).send().await?;
+        let r = client
+            .get(&url)
+            .query(&[("number", n)])
+            .bearer_auth(&secret)
+            .send()
+            .await?;
         let body = r.bytes().await?;
         http.push(t.elapsed());
         assert!(body.starts_with(b"{\"number\""), "unexpected answer");
     }
-    report("HTTP GET /api/v1/lookup (sequential, keep-alive)", &mut http);
+    report(
+        "HTTP GET /api/v1/lookup (sequential, keep-alive)",
+        &mut http,
+    );
     Ok(())
 }
 
@@ -94,8 +125,12 @@ async fn fresh_pg_database(admin: &str) -> anyhow::Result<String> {
     use sqlx::Connection;
     let name = format!("orderline_bench_{}", std::process::id());
     let mut c = sqlx::PgConnection::connect(admin).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut c).await?;
-    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut c).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut c)
+        .await?;
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut c)
+        .await?;
     let head = admin.split('?').next().unwrap_or(admin);
     let head = head.rsplit_once('/').map_or(head, |(h, _)| h);
     Ok(format!("{head}/{name}"))
