@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`config`]: layered configuration (defaults → file → environment → flags).
 //! - [`app`]: `AppState`, the router and the server lifecycle.
+//! - [`calls`]: the call lifecycle (state machine, ingest service, writer, sweeper).
 //! - [`error`]: the one error type every handler returns, mapped to HTTP.
 //! - [`domain`]: newtypes parsed at the boundary (phone numbers, roles, money).
 //! - [`db`]: the only place SQL lives; one `Db` handle over SQLite or PostgreSQL.
@@ -19,6 +20,7 @@
 
 pub mod api;
 pub mod app;
+pub mod calls;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -121,7 +121,7 @@ impl HangupCause {
 }
 
 /// One event about one call, as a PBX reported it, before any database work.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallEvent {
     /// The PBX's own event id when it sends one; otherwise derived (see `ingest::dedup_key`).
     pub event_id: Option<String>,
@@ -154,6 +154,8 @@ pub struct CallEvent {
     /// True when the caller withheld their number even if a `from` is present (SIP Privacy: id).
     pub withheld: bool,
     /// The original text of this event (one array element, one form, one SIP message), capped.
+    /// Stored in its own column, not with the normalised event.
+    #[serde(skip)]
     pub raw: String,
 }
 

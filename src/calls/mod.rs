@@ -1,0 +1,4 @@
+//! Calls: the pure state machine, the ingest service that applies events in one
+//! transaction, the group-commit writer, and the sweeper that closes calls whose end never came.
+
+pub mod state;
