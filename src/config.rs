@@ -34,6 +34,63 @@ pub struct Config {
     pub auth: AuthConfig,
     /// `[log]`.
     pub log: LogConfig,
+    /// `[calls]`.
+    pub calls: CallsConfig,
+    /// `[privacy]`: roles that see full phone numbers.
+    pub full_numbers_roles: Vec<crate::domain::Role>,
+    /// `[[sources]]`: the PBXs that post events.
+    pub sources: Vec<SourceConfig>,
+}
+
+/// `[calls]` settings.
+#[derive(Clone, Debug)]
+pub struct CallsConfig {
+    /// Ringing calls without news for this long are closed (ms).
+    pub ring_timeout_ms: i64,
+    /// Answered calls without news for this long are closed (ms).
+    pub answered_timeout_ms: i64,
+    /// Missed calls shorter than this are short abandons (seconds).
+    pub short_abandon_seconds: i64,
+    /// Whether short abandons create callback tasks.
+    pub short_abandons_create_callbacks: bool,
+}
+
+/// The wire format a source posts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// orderline's own JSON.
+    Generic,
+    /// Zammad Generic CTI (form or JSON).
+    Zammad,
+    /// Raw SIP messages (`message/sip`).
+    Sip,
+}
+
+impl SourceFormat {
+    /// Parses the configured name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "generic" => Some(SourceFormat::Generic),
+            "zammad" => Some(SourceFormat::Zammad),
+            "sip" => Some(SourceFormat::Sip),
+            _ => None,
+        }
+    }
+}
+
+/// One PBX source. Secrets are `SecretString`: `Debug` prints `[REDACTED]`.
+#[derive(Clone, Debug)]
+pub struct SourceConfig {
+    /// The id in the URL.
+    pub id: String,
+    /// Its format.
+    pub format: SourceFormat,
+    /// Bearer token (or URL token for zammad).
+    pub token: secrecy::SecretString,
+    /// HMAC key for `X-Orderline-Signature` (generic only).
+    pub hmac_secret: Option<secrecy::SecretString>,
+    /// Disabled sources answer 404.
+    pub enabled: bool,
 }
 
 /// `[server]` settings.
@@ -129,6 +186,36 @@ struct Raw {
     ui: RawUi,
     auth: RawAuth,
     log: RawLog,
+    calls: RawCalls,
+    privacy: RawPrivacy,
+    #[serde(default)]
+    sources: Vec<RawSource>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalls {
+    ring_timeout_minutes: i64,
+    answered_timeout_hours: i64,
+    short_abandon_seconds: i64,
+    short_abandons_create_callbacks: bool,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrivacy {
+    full_numbers_roles: Vec<String>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: String,
+    format: String,
+    token: String,
+    hmac_secret: Option<String>,
+    #[serde(default = "enabled_by_default")]
+    enabled: bool,
+}
+fn enabled_by_default() -> bool {
+    true
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -315,7 +402,21 @@ impl Config {
                 "invalid setting in [auth]: session_idle_hours and login_attempts_per_minute must be at least 1"
             );
         }
+        let calls = validate_calls(&raw.calls)?;
+        let full_numbers_roles = raw
+            .privacy
+            .full_numbers_roles
+            .iter()
+            .map(|r| {
+                crate::domain::Role::parse(r)
+                    .ok_or_else(|| anyhow!("invalid setting privacy.full_numbers_roles: unknown role {r:?}"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let sources = validate_sources(raw.sources)?;
         Ok(Config {
+            calls,
+            full_numbers_roles,
+            sources,
             server: ServerConfig {
                 listen,
                 public_base_url: base,
@@ -342,6 +443,55 @@ impl Config {
             },
         })
     }
+}
+
+fn validate_calls(c: &RawCalls) -> anyhow::Result<CallsConfig> {
+    if !(1..=1440).contains(&c.ring_timeout_minutes) {
+        bail!("invalid setting calls.ring_timeout_minutes = {}: 1 to 1440", c.ring_timeout_minutes);
+    }
+    if !(1..=72).contains(&c.answered_timeout_hours) {
+        bail!("invalid setting calls.answered_timeout_hours = {}: 1 to 72", c.answered_timeout_hours);
+    }
+    if !(0..=60).contains(&c.short_abandon_seconds) {
+        bail!("invalid setting calls.short_abandon_seconds = {}: 0 to 60", c.short_abandon_seconds);
+    }
+    Ok(CallsConfig {
+        ring_timeout_ms: c.ring_timeout_minutes * 60_000,
+        answered_timeout_ms: c.answered_timeout_hours * 3_600_000,
+        short_abandon_seconds: c.short_abandon_seconds,
+        short_abandons_create_callbacks: c.short_abandons_create_callbacks,
+    })
+}
+
+fn validate_sources(raw: Vec<RawSource>) -> anyhow::Result<Vec<SourceConfig>> {
+    let mut out: Vec<SourceConfig> = Vec::new();
+    for (i, s) in raw.into_iter().enumerate() {
+        let at = format!("sources[{i}]");
+        let id_ok = (1..=64).contains(&s.id.len())
+            && s.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !id_ok {
+            bail!("invalid setting {at}.id = {:?}: 1–64 letters, digits, - or _", s.id);
+        }
+        if out.iter().any(|o| o.id == s.id) {
+            bail!("invalid setting {at}.id: the id {:?} is used twice", s.id);
+        }
+        let format = SourceFormat::parse(&s.format)
+            .ok_or_else(|| anyhow!("invalid setting {at}.format = {:?}: expected generic, zammad or sip", s.format))?;
+        if s.token.len() < 16 {
+            bail!("invalid setting {at}.token: at least 16 characters");
+        }
+        if s.hmac_secret.is_some() && format != SourceFormat::Generic {
+            bail!("invalid setting {at}.hmac_secret: only the generic format signs requests");
+        }
+        out.push(SourceConfig {
+            id: s.id,
+            format,
+            token: s.token.into(),
+            hmac_secret: s.hmac_secret.map(Into::into),
+            enabled: s.enabled,
+        });
+    }
+    Ok(out)
 }
 
 /// Hides the password of a database URL (`postgres://user:***@host/db`).
@@ -438,6 +588,22 @@ mod tests {
                 Config::load_from(None, &env(&[(key, value)]), &Overrides::default()).unwrap_err();
             assert!(format!("{err:#}").contains(needle), "{key}: {err:#}");
         }
+    }
+
+    #[test]
+    fn sources_are_read_validated_and_their_secrets_never_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        let text = "[[sources]]\nid = \"office\"\nformat = \"generic\"\ntoken = \"tok-0123456789abcdef\"\nhmac_secret = \"hm-very-secret\"\n";
+        std::fs::write(&f, text).unwrap();
+        let c = Config::load_from(Some(&f), &[], &Overrides::default()).unwrap();
+        assert_eq!(c.sources.len(), 1);
+        assert_eq!(c.sources[0].format, SourceFormat::Generic);
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("tok-0123456789abcdef") && !shown.contains("hm-very-secret"), "{shown}");
+        std::fs::write(&f, "[[sources]]\nid = \"a b\"\nformat = \"generic\"\ntoken = \"tok-0123456789abcdef\"\n").unwrap();
+        let err = Config::load_from(Some(&f), &[], &Overrides::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("sources[0].id"), "{err:#}");
     }
 
     #[test]
