@@ -21,12 +21,17 @@ use tower_http::{
     set_header::SetResponseHeaderLayer, timeout::TimeoutLayer, trace::TraceLayer,
 };
 
+use tokio_util::sync::CancellationToken;
+
 use crate::{
     api,
     auth::{limiter::LoginLimiter, token::TokenCache},
+    calls::{sweeper, writer::Writer},
     config::Config,
     db::Db,
     error::{AppError, fallback_not_found},
+    ingest, realtime,
+    realtime::Hub,
     telemetry, web,
 };
 
@@ -43,18 +48,38 @@ pub struct AppState {
     pub login_limiter: LoginLimiter,
     /// The Prometheus registry.
     pub metrics: PrometheusHandle,
+    /// Routes live events to SSE subscribers.
+    pub hub: Hub,
+    /// Applies call events in group commits.
+    pub writer: Writer,
+    /// Cancelled when the server shuts down (ends SSE streams).
+    pub shutdown: CancellationToken,
+    /// This process's id among instances sharing a database.
+    pub instance: String,
 }
 
 impl AppState {
-    /// State over an open database.
+    /// State over an open database; starts the writer task (so it needs a Tokio runtime).
     pub fn new(db: Db, config: Config) -> Self {
         let login_limiter = LoginLimiter::new(config.auth.login_attempts_per_minute);
+        let hub = Hub::default();
+        let instance = uuid::Uuid::new_v4().simple().to_string();
+        let writer = Writer::start(
+            db.clone(),
+            hub.clone(),
+            config.calls.clone(),
+            instance.clone(),
+        );
         AppState {
             db,
             config: Arc::new(config),
             tokens: TokenCache::default(),
             login_limiter,
             metrics: telemetry::metrics_handle(),
+            hub,
+            writer,
+            shutdown: CancellationToken::new(),
+            instance,
         }
     }
 }
@@ -66,6 +91,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .nest("/api/v1", api::router(&state.config))
+        .route("/api/v1/events", get(realtime::sse::events))
+        .nest("/webhooks", ingest::handlers::router())
         .merge(web::router())
         .fallback(fallback_not_found)
         .layer(middleware::from_fn(telemetry::track_requests))
@@ -152,12 +179,31 @@ impl App {
     ) -> anyhow::Result<()> {
         let App { listener, state } = self;
         let db = state.db.clone();
-        let housekeeping = tokio::spawn(housekeeping(state.clone()));
+        let mut background = vec![
+            tokio::spawn(housekeeping(state.clone())),
+            tokio::spawn(sweep(state.clone())),
+        ];
+        if let Db::Postgres(pool) = &db {
+            let listen = realtime::pg::listen(
+                pool.clone(),
+                db.clone(),
+                state.hub.clone(),
+                state.instance.clone(),
+            );
+            background.push(tokio::spawn(listen));
+        }
+        let token = state.shutdown.clone();
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        // SSE streams never end by themselves: cancel them when the signal comes, or the
+        // graceful shutdown would wait for them forever (axum#2673).
+        let signal = async move {
+            shutdown.await;
+            token.cancel();
+        };
         axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(signal)
             .await?;
-        housekeeping.abort();
+        background.iter().for_each(tokio::task::JoinHandle::abort);
         db.close().await;
         Ok(())
     }
@@ -172,6 +218,17 @@ async fn housekeeping(state: AppState) {
         let now = crate::domain::time::now_ms();
         if let Err(e) = crate::db::sessions::delete_expired_sessions(&state.db, now).await {
             tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+    }
+}
+
+/// Closes calls whose end never arrived, every 30 seconds.
+async fn sweep(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tick.tick().await;
+        if let Err(e) = sweeper::sweep_once(&state).await {
+            tracing::warn!(error = %e, "the call sweeper failed");
         }
     }
 }

@@ -408,8 +408,9 @@ impl Config {
             .full_numbers_roles
             .iter()
             .map(|r| {
-                crate::domain::Role::parse(r)
-                    .ok_or_else(|| anyhow!("invalid setting privacy.full_numbers_roles: unknown role {r:?}"))
+                crate::domain::Role::parse(r).ok_or_else(|| {
+                    anyhow!("invalid setting privacy.full_numbers_roles: unknown role {r:?}")
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let sources = validate_sources(raw.sources)?;
@@ -447,13 +448,22 @@ impl Config {
 
 fn validate_calls(c: &RawCalls) -> anyhow::Result<CallsConfig> {
     if !(1..=1440).contains(&c.ring_timeout_minutes) {
-        bail!("invalid setting calls.ring_timeout_minutes = {}: 1 to 1440", c.ring_timeout_minutes);
+        bail!(
+            "invalid setting calls.ring_timeout_minutes = {}: 1 to 1440",
+            c.ring_timeout_minutes
+        );
     }
     if !(1..=72).contains(&c.answered_timeout_hours) {
-        bail!("invalid setting calls.answered_timeout_hours = {}: 1 to 72", c.answered_timeout_hours);
+        bail!(
+            "invalid setting calls.answered_timeout_hours = {}: 1 to 72",
+            c.answered_timeout_hours
+        );
     }
     if !(0..=60).contains(&c.short_abandon_seconds) {
-        bail!("invalid setting calls.short_abandon_seconds = {}: 0 to 60", c.short_abandon_seconds);
+        bail!(
+            "invalid setting calls.short_abandon_seconds = {}: 0 to 60",
+            c.short_abandon_seconds
+        );
     }
     Ok(CallsConfig {
         ring_timeout_ms: c.ring_timeout_minutes * 60_000,
@@ -468,15 +478,24 @@ fn validate_sources(raw: Vec<RawSource>) -> anyhow::Result<Vec<SourceConfig>> {
     for (i, s) in raw.into_iter().enumerate() {
         let at = format!("sources[{i}]");
         let id_ok = (1..=64).contains(&s.id.len())
-            && s.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && s.id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !id_ok {
-            bail!("invalid setting {at}.id = {:?}: 1–64 letters, digits, - or _", s.id);
+            bail!(
+                "invalid setting {at}.id = {:?}: 1–64 letters, digits, - or _",
+                s.id
+            );
         }
         if out.iter().any(|o| o.id == s.id) {
             bail!("invalid setting {at}.id: the id {:?} is used twice", s.id);
         }
-        let format = SourceFormat::parse(&s.format)
-            .ok_or_else(|| anyhow!("invalid setting {at}.format = {:?}: expected generic, zammad or sip", s.format))?;
+        let format = SourceFormat::parse(&s.format).ok_or_else(|| {
+            anyhow!(
+                "invalid setting {at}.format = {:?}: expected generic, zammad or sip",
+                s.format
+            )
+        })?;
         if s.token.len() < 16 {
             bail!("invalid setting {at}.token: at least 16 characters");
         }
@@ -600,8 +619,15 @@ mod tests {
         assert_eq!(c.sources.len(), 1);
         assert_eq!(c.sources[0].format, SourceFormat::Generic);
         let shown = format!("{c:?}");
-        assert!(!shown.contains("tok-0123456789abcdef") && !shown.contains("hm-very-secret"), "{shown}");
-        std::fs::write(&f, "[[sources]]\nid = \"a b\"\nformat = \"generic\"\ntoken = \"tok-0123456789abcdef\"\n").unwrap();
+        assert!(
+            !shown.contains("tok-0123456789abcdef") && !shown.contains("hm-very-secret"),
+            "{shown}"
+        );
+        std::fs::write(
+            &f,
+            "[[sources]]\nid = \"a b\"\nformat = \"generic\"\ntoken = \"tok-0123456789abcdef\"\n",
+        )
+        .unwrap();
         let err = Config::load_from(Some(&f), &[], &Overrides::default()).unwrap_err();
         assert!(format!("{err:#}").contains("sources[0].id"), "{err:#}");
     }

@@ -14,14 +14,15 @@
 //! - [`ingest`]: call events in (PBX webhook formats and raw SIP).
 //! - [`matching`]: caller matching (who is behind a number).
 //! - [`orders`]: taking an order (pricing and validation).
+//! - [`realtime`]: live events to browsers (hub, SSE, PostgreSQL fan-out).
 //! - [`cli`]: the `orderline` subcommands.
 //! - [`demo`]: the demo data set loaded by `serve --demo`.
 //! - [`telemetry`]: logging, metrics and PII masking.
 
 pub mod api;
 pub mod app;
-pub mod calls;
 pub mod auth;
+pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -32,5 +33,6 @@ pub mod import;
 pub mod ingest;
 pub mod matching;
 pub mod orders;
+pub mod realtime;
 pub mod telemetry;
 pub mod web;

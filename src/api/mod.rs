@@ -3,6 +3,7 @@
 //! Authentication is a bearer token (`orderline token create`) or a login session; each
 //! handler states the permission it needs. Lists answer `{ "items": [...], "next_cursor"? }`.
 
+pub mod calls;
 pub mod client_input;
 pub mod clients;
 pub mod lookup;
@@ -21,5 +22,6 @@ pub fn router(config: &Config) -> Router<AppState> {
         .merge(clients::router())
         .merge(products::router())
         .merge(orders::router())
+        .merge(calls::router())
         .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
 }

@@ -97,7 +97,11 @@ impl CallState {
     /// A call that starts at `at`.
     pub fn start(at: i64, direction: Direction, blocked: bool) -> Self {
         CallState {
-            state: if blocked { State::Blocked } else { State::Ringing },
+            state: if blocked {
+                State::Blocked
+            } else {
+                State::Ringing
+            },
             direction,
             started_at: at,
             answered_at: None,
@@ -163,7 +167,9 @@ impl CallState {
             return;
         }
         self.answered_at = Some(at);
-        let ext = extension.map(str::to_owned).or_else(|| self.extensions.first().cloned());
+        let ext = extension
+            .map(str::to_owned)
+            .or_else(|| self.extensions.first().cloned());
         if let Some(x) = &ext {
             push_unique(&mut self.extensions, x);
         }
@@ -185,13 +191,21 @@ impl CallState {
 
     fn hang_up(&mut self, at: i64, cause: Option<HangupCause>) {
         self.ended_at = Some(at.max(self.answered_at.unwrap_or(at)));
-        let cause = cause.unwrap_or(if self.answered_at.is_some() { HangupCause::Normal } else { HangupCause::Cancel });
+        let cause = cause.unwrap_or(if self.answered_at.is_some() {
+            HangupCause::Normal
+        } else {
+            HangupCause::Cancel
+        });
         self.cause = Some(cause);
         self.forwarded |= cause == HangupCause::Forwarded;
         if self.state == State::Blocked {
             return;
         }
-        self.state = if self.answered_at.is_some() || self.forwarded { State::Completed } else { State::Missed };
+        self.state = if self.answered_at.is_some() || self.forwarded {
+            State::Completed
+        } else {
+            State::Missed
+        };
     }
 }
 

@@ -406,3 +406,30 @@ pub async fn count_clients(db: &Db) -> DbResult<i64> {
 fn json(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
 }
+
+/// A step of the savepoint a batch import wraps each row in. PostgreSQL refuses every statement
+/// after an error until the transaction is rolled back (to a savepoint), so without one a single
+/// refused row would lose its whole batch.
+#[derive(Clone, Copy, Debug)]
+pub enum RowSavepoint {
+    /// Before the row's statements.
+    Set,
+    /// Keeps the row's writes.
+    Release,
+    /// Undoes the row's writes (and releases the savepoint).
+    RollBack,
+}
+
+/// Runs one [`RowSavepoint`] step inside `tx`; the same SQL on both backends.
+pub async fn row_savepoint(tx: &mut Tx, step: RowSavepoint) -> DbResult<()> {
+    let sql = match step {
+        RowSavepoint::Set => "SAVEPOINT import_row",
+        RowSavepoint::Release => "RELEASE SAVEPOINT import_row",
+        RowSavepoint::RollBack => "ROLLBACK TO SAVEPOINT import_row; RELEASE SAVEPOINT import_row",
+    };
+    with_tx!(tx, |c| sqlx::raw_sql(sql)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -5,7 +5,12 @@
 //! its own file. See `docs/ARCHITECTURE.md` for why not `sqlx::Any` or compile-time macros.
 
 pub mod audit;
+pub mod blocked;
+pub mod callbacks;
+pub mod calls;
 pub mod clients;
+pub mod live;
+pub mod operators;
 pub mod orders;
 pub mod products;
 pub mod seed;

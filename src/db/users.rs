@@ -93,3 +93,18 @@ pub async fn count_users(db: &Db) -> DbResult<i64> {
     .fetch_one(p)
     .await)?)
 }
+
+/// The extensions of the active users with these display names (Zammad sends agents' names).
+pub async fn extensions_of_names(db: &Db, names: &[String]) -> DbResult<Vec<String>> {
+    let mut out = Vec::new();
+    for name in names.iter().take(50) {
+        const SQL: &str = "SELECT extension FROM users WHERE display_name = $1 AND active AND extension IS NOT NULL";
+        let found: Vec<String> = with_pool!(db, |p| sqlx::query_scalar(SQL)
+            .bind(name)
+            .fetch_all(p)
+            .await)?;
+        out.extend(found);
+    }
+    out.dedup();
+    Ok(out)
+}

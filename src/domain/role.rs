@@ -33,6 +33,8 @@ pub enum Permission {
     WriteProducts,
     /// Read calls and reports.
     ReadReports,
+    /// Add and remove blocked numbers.
+    ManageBlockList,
     /// Users, tokens, sources, settings.
     Administer,
 }

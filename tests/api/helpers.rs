@@ -25,7 +25,24 @@ pub struct TestApp {
     pub admin_token: String,
     /// A pbx API token.
     pub pbx_token: String,
+    /// The server's shared state (writer, hub, config).
+    pub state: orderline::app::AppState,
     _guard: DbGuard,
+}
+
+/// The generic source every test app has: id `office`, this bearer token and HMAC key.
+pub const SOURCE_TOKEN: &str = "office-token-0123456789";
+/// The HMAC key of the `office` source.
+pub const SOURCE_HMAC: &str = "office-hmac-secret";
+
+fn office_source() -> orderline::config::SourceConfig {
+    orderline::config::SourceConfig {
+        id: "office".into(),
+        format: orderline::config::SourceFormat::Generic,
+        token: SOURCE_TOKEN.into(),
+        hmac_secret: Some(SOURCE_HMAC.into()),
+        enabled: true,
+    }
 }
 
 /// Removes the test database when the test ends.
@@ -106,6 +123,7 @@ pub fn test_config(db_url: &str) -> Config {
     c.server.listen = "127.0.0.1:0".parse().unwrap();
     c.database.url = db_url.to_owned();
     c.database.max_connections = 5;
+    c.sources.push(office_source());
     c
 }
 
@@ -122,6 +140,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     let app = App::build(config.clone()).await.expect("app builds");
     let port = app.local_addr().port();
     let db = app.state().db.clone();
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let admin_token = token::create_token(&db, "test admin", Role::Admin)
         .await
@@ -136,6 +155,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
         client: reqwest::Client::new(),
         admin_token,
         pbx_token,
+        state,
         _guard: guard,
     }
 }
@@ -258,6 +278,109 @@ impl TestApp {
         assert_eq!(status, 200, "{json}");
         json
     }
+}
+
+impl TestApp {
+    /// Posts generic-format events to `/webhooks/office` with the bearer token.
+    pub async fn post_events(&self, body: &Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(self.url("/webhooks/office"))
+            .bearer_auth(SOURCE_TOKEN)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        status_json(r).await
+    }
+
+    /// Opens an SSE stream with the given client (cookies) or token.
+    pub async fn sse(
+        &self,
+        client: &reqwest::Client,
+        token: Option<&str>,
+        last_event_id: Option<&str>,
+    ) -> SseStream {
+        let mut req = client.get(self.url("/api/v1/events"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), 200, "SSE subscribe");
+        SseStream {
+            response: r,
+            buffer: String::new(),
+        }
+    }
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    /// `id:`.
+    pub id: Option<String>,
+    /// `event:`.
+    pub event: String,
+    /// `data:` parsed as JSON.
+    pub data: Value,
+}
+
+/// A reader of an SSE response.
+pub struct SseStream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl SseStream {
+    /// The next event (keep-alive comments skipped), or `None` if none arrives within `secs`
+    /// seconds (a guard against hanging tests, not a performance threshold).
+    pub async fn next(&mut self, secs: u64) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            if let Some(pos) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..pos + 2).collect();
+                if let Some(e) = parse_block(&block) {
+                    return Some(e);
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Events until none arrives for `secs` seconds.
+    pub async fn drain(&mut self, secs: u64) -> Vec<SseEvent> {
+        let mut out = Vec::new();
+        while let Some(e) = self.next(secs).await {
+            out.push(e);
+        }
+        out
+    }
+}
+
+fn parse_block(block: &str) -> Option<SseEvent> {
+    let (mut id, mut event, mut data) = (None, None, String::new());
+    for line in block.lines() {
+        if let Some(v) = line.strip_prefix("id:") {
+            id = Some(v.trim().to_owned());
+        } else if let Some(v) = line.strip_prefix("event:") {
+            event = Some(v.trim().to_owned());
+        } else if let Some(v) = line.strip_prefix("data:") {
+            data.push_str(v.trim_start());
+        }
+    }
+    Some(SseEvent {
+        id,
+        event: event?,
+        data: serde_json::from_str(&data).unwrap_or(Value::Null),
+    })
 }
 
 /// Status and JSON body of a response.

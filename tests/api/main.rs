@@ -5,6 +5,7 @@
 mod helpers;
 
 mod auth;
+mod calls_flow;
 mod clients;
 mod health;
 mod lookup;

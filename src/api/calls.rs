@@ -1,0 +1,259 @@
+//! `/api/v1/calls`, `/api/v1/calls/{id}`, `/api/v1/callbacks` and the block list
+//! `/api/v1/blocked-numbers`.
+
+use axum::{Router, extract::State, http::StatusCode, routing::get};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::page::{Page, PageQuery, page};
+use crate::{
+    app::AppState,
+    auth::Principal,
+    db::{
+        self,
+        calls::{CallFilter, CallRow},
+    },
+    domain::{
+        PhoneNumber, Role, phone::mask_digits, role::Permission, time::now_ms, time::rfc3339,
+    },
+    error::{AppError, AppJson, AppPath, AppQuery, AppResult},
+};
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/calls", get(list_calls))
+        .route("/calls/{id}", get(get_call))
+        .route("/callbacks", get(list_callbacks))
+        .route("/blocked-numbers", get(list_blocked).post(block_number))
+        .route(
+            "/blocked-numbers/{number}",
+            axum::routing::delete(unblock_number),
+        )
+}
+
+/// Query of `GET /calls`; all text because of `#[serde(flatten)]` (see page.rs).
+#[derive(Deserialize)]
+pub struct CallsQuery {
+    source: Option<String>,
+    pbx_call_id: Option<String>,
+    state: Option<String>,
+    number: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+async fn list_calls(
+    State(state): State<AppState>,
+    p: Principal,
+    AppQuery(q): AppQuery<CallsQuery>,
+) -> AppResult<AppJson<Page<Value>>> {
+    let own_only = calls_scope(&p)?;
+    let limit = q.page.limit()?;
+    let before = q.page.after()?.unwrap_or(i64::MAX);
+    if let Some(s) = &q.state
+        && crate::calls::state::State::parse(s).is_none()
+    {
+        return Err(AppError::invalid(
+            "state",
+            "expected ringing, answered, completed, missed or blocked",
+        ));
+    }
+    let number = match q.number.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(n) => Some(
+            PhoneNumber::parse(n, state.config.default_region)
+                .map_err(|e| AppError::invalid("number", e.to_string()))?,
+        ),
+        None => None,
+    };
+    let filter = CallFilter {
+        source_id: q.source,
+        pbx_call_id: q.pbx_call_id,
+        state: q.state,
+        number: number.map(|n| n.e164().to_owned()),
+        from: instant(q.from.as_deref(), "from")?,
+        to: instant(q.to.as_deref(), "to")?,
+        operator_id: own_only,
+    };
+    let rows = db::calls::list_calls(&state.db, &filter, before, limit + 1).await?;
+    let full = sees_numbers(&state, &p);
+    let pg = page(rows, limit, |c| c.id);
+    Ok(AppJson(Page {
+        items: pg.items.iter().map(|c| call_json(c, full)).collect(),
+        next_cursor: pg.next_cursor,
+    }))
+}
+
+async fn get_call(
+    State(state): State<AppState>,
+    p: Principal,
+    AppPath(id): AppPath<i64>,
+) -> AppResult<AppJson<Value>> {
+    let own_only = calls_scope(&p)?;
+    let call = db::calls::get_call(&state.db, id).await?;
+    if own_only.is_some() && call.operator_id != own_only {
+        return Err(AppError::NotFound("call"));
+    }
+    let mut body = call_json(&call, sees_numbers(&state, &p));
+    let timeline: Vec<Value> = db::calls::timeline(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let data: Value = serde_json::from_str(&e.data).unwrap_or(Value::Null);
+            json!({
+                "kind": e.kind,
+                "at": rfc3339(e.at),
+                "received_at": rfc3339(e.received_at),
+                "extension": data.get("extension"),
+                "extensions": data.get("extensions"),
+                "cause": data.get("cause"),
+                "duplicates": e.duplicates,
+                "late": e.late,
+            })
+        })
+        .collect();
+    body["timeline"] = Value::Array(timeline);
+    Ok(AppJson(body))
+}
+
+/// Managers and admins read every call; an operator only the calls they answered.
+fn calls_scope(p: &Principal) -> AppResult<Option<i64>> {
+    if p.role.can(Permission::ReadReports) {
+        return Ok(None);
+    }
+    match (p.role, &p.user) {
+        (Role::Operator, Some(u)) => Ok(Some(u.id)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn sees_numbers(state: &AppState, p: &Principal) -> bool {
+    state.config.full_numbers_roles.contains(&p.role)
+}
+
+fn instant(v: Option<&str>, field: &'static str) -> AppResult<Option<i64>> {
+    match v.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+            .map(|d| Some(d.timestamp_millis()))
+            .map_err(|_| {
+                AppError::invalid(
+                    field,
+                    "expected an RFC 3339 time such as 2026-11-27T00:00:00+03:00",
+                )
+            }),
+    }
+}
+
+fn call_json(c: &CallRow, full_numbers: bool) -> Value {
+    let shown = |n: &Option<String>| {
+        n.as_deref().map(|n| {
+            if full_numbers {
+                n.to_owned()
+            } else {
+                mask_digits(n)
+            }
+        })
+    };
+    json!({
+        "id": c.id,
+        "source": c.source_id,
+        "pbx_call_id": c.pbx_call_id,
+        "direction": c.direction,
+        "state": c.state,
+        "forwarded": c.forwarded,
+        "transferred": c.transferred,
+        "caller": {
+            "number": shown(&c.caller_e164),
+            "raw": shown(&c.caller_raw),
+            "kind": c.caller_kind,
+            "client_id": c.client_id,
+            "candidates": serde_json::from_str::<Value>(&c.candidates).unwrap_or(Value::Null),
+        },
+        "did": c.did,
+        "queue": c.queue,
+        "extensions": serde_json::from_str::<Value>(&c.extensions).unwrap_or(Value::Null),
+        "answered_extension": c.answered_extension,
+        "operator_id": c.operator_id,
+        "cause": c.cause,
+        "recording_url": c.recording_url,
+        "forwarded_from": shown(&c.forwarded_from),
+        "started_at": rfc3339(c.started_at),
+        "answered_at": c.answered_at.map(rfc3339),
+        "ended_at": c.ended_at.map(rfc3339),
+        "wait_seconds": c.wait_seconds,
+        "talk_seconds": c.talk_seconds,
+    })
+}
+
+/// Query of `GET /callbacks`.
+#[derive(Deserialize)]
+pub struct CallbacksQuery {
+    status: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+async fn list_callbacks(
+    State(state): State<AppState>,
+    p: Principal,
+    AppQuery(q): AppQuery<CallbacksQuery>,
+) -> AppResult<AppJson<Page<db::callbacks::Callback>>> {
+    p.require(Permission::ReadClients)?;
+    let status = q.status.as_deref().filter(|s| !s.is_empty());
+    if status.is_some_and(|s| s != "open" && s != "closed") {
+        return Err(AppError::invalid("status", "expected open or closed"));
+    }
+    let limit = q.page.limit()?;
+    let before = q.page.after()?.unwrap_or(i64::MAX);
+    let rows = db::callbacks::list_callbacks(&state.db, status, before, limit + 1).await?;
+    Ok(AppJson(page(rows, limit, |c| c.id)))
+}
+
+async fn list_blocked(State(state): State<AppState>, p: Principal) -> AppResult<AppJson<Value>> {
+    p.require(Permission::ManageBlockList)?;
+    Ok(AppJson(
+        json!({ "items": db::blocked::list_blocked(&state.db).await? }),
+    ))
+}
+
+/// A number to block.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockInput {
+    number: String,
+    reason: Option<String>,
+}
+
+async fn block_number(
+    State(state): State<AppState>,
+    p: Principal,
+    AppJson(input): AppJson<BlockInput>,
+) -> AppResult<(StatusCode, AppJson<Value>)> {
+    p.require(Permission::ManageBlockList)?;
+    let n = PhoneNumber::parse(&input.number, state.config.default_region)
+        .map_err(|e| AppError::invalid("number", e.to_string()))?;
+    let by = p.user.as_ref().map(|u| u.id);
+    db::blocked::block(&state.db, n.e164(), input.reason.as_deref(), by, now_ms()).await?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(json!({ "number": n.e164(), "reason": input.reason })),
+    ))
+}
+
+async fn unblock_number(
+    State(state): State<AppState>,
+    p: Principal,
+    AppPath(number): AppPath<String>,
+) -> AppResult<StatusCode> {
+    p.require(Permission::ManageBlockList)?;
+    let n = PhoneNumber::parse(&number, state.config.default_region)
+        .map_err(|e| AppError::invalid("number", e.to_string()))?;
+    if db::blocked::unblock(&state.db, n.e164()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound("blocked number"))
+    }
+}

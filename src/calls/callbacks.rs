@@ -1,0 +1,80 @@
+//! Missed calls become callback tasks — one open task per number, however many times they
+//! tried — and every open task of a number closes when a call with that number is answered,
+//! inbound or outbound.
+
+use serde_json::json;
+
+use super::{
+    service::{Before, PendingLive},
+    state::{CallState, State},
+};
+use crate::{
+    config::CallsConfig,
+    db::{DbResult, Tx, callbacks, callbacks::Callback, calls::CallHead},
+    domain::time::rfc3339,
+    ingest::Direction,
+};
+
+/// Creates, counts or closes tasks for what this event changed about the call.
+pub async fn on_change(
+    tx: &mut Tx,
+    head: &CallHead,
+    before: &Before,
+    s: &CallState,
+    cfg: &CallsConfig,
+    now: i64,
+    live: &mut Vec<PendingLive>,
+) -> DbResult<()> {
+    // Anonymous and internal callers have no number here; blocked calls never become missed.
+    let Some(number) = head.caller_e164.as_deref() else {
+        return Ok(());
+    };
+    let became_missed = before.state != Some(State::Missed) && s.state == State::Missed;
+    if became_missed && s.direction == Direction::Inbound && creates_task(s, cfg) {
+        let task = match callbacks::open_missed_for_number(tx, number).await? {
+            Some(open) => callbacks::add_attempt(tx, open.id, 1, head.id, now).await?,
+            None => callbacks::insert_missed(tx, number, head.client_id, head.id, now).await?,
+        };
+        let kind = if task.attempts == 1 {
+            "callback.created"
+        } else {
+            "callback.updated"
+        };
+        live.push(task_event(kind, &task));
+    }
+    if !before.answered && s.answered_at.is_some() {
+        for task in callbacks::close_open_for_number(tx, number, head.id, "reached", now).await? {
+            live.push(task_event("callback.closed", &task));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a missed call makes a task: short abandons (the caller hung up within a few
+/// seconds, maybe a mis-dial) only when the setting says so.
+fn creates_task(s: &CallState, cfg: &CallsConfig) -> bool {
+    let short = s
+        .wait_seconds()
+        .is_some_and(|w| w < cfg.short_abandon_seconds);
+    !short || cfg.short_abandons_create_callbacks
+}
+
+fn task_event(kind: &'static str, t: &Callback) -> PendingLive {
+    PendingLive {
+        kind,
+        call_id: t.last_call_id,
+        extensions: Vec::new(),
+        broadcast: true,
+        data: json!({
+            "callback_id": t.id,
+            "kind": t.kind,
+            "status": t.status,
+            "number": t.number_e164,
+            "client_id": t.client_id,
+            "attempts": t.attempts,
+            "call_id": t.last_call_id,
+            "due_at": rfc3339(t.due_at),
+            "close_reason": t.close_reason,
+        }),
+    }
+}

@@ -1,0 +1,442 @@
+//! Calls and their events: the write side used by the ingest service (inside its
+//! transaction) and the read side of the API.
+
+use sqlx::FromRow;
+
+use super::{Db, DbError, DbResult, Tx, with_pool, with_tx};
+
+/// The stored columns the ingest service needs before it recomputes a call.
+#[derive(Clone, Debug, FromRow)]
+pub struct CallHead {
+    /// Id.
+    pub id: i64,
+    /// Stored state.
+    pub state: String,
+    /// inbound / outbound.
+    pub direction: String,
+    /// Normalised client number.
+    pub caller_e164: Option<String>,
+    /// Match kind.
+    pub caller_kind: String,
+    /// Matched client.
+    pub client_id: Option<i64>,
+    /// Extensions rung (JSON).
+    pub extensions: String,
+    /// When answered.
+    pub answered_at: Option<i64>,
+    /// When ended.
+    pub ended_at: Option<i64>,
+}
+
+/// A call to create at its first event.
+pub struct NewCall<'a> {
+    /// Source.
+    pub source_id: &'a str,
+    /// PBX call id.
+    pub pbx_call_id: &'a str,
+    /// inbound / outbound.
+    pub direction: &'a str,
+    /// Initial state (ringing or blocked).
+    pub state: &'a str,
+    /// Caller as sent.
+    pub caller_raw: Option<&'a str>,
+    /// Caller normalised.
+    pub caller_e164: Option<&'a str>,
+    /// Match kind.
+    pub caller_kind: &'a str,
+    /// The one matching client.
+    pub client_id: Option<i64>,
+    /// Candidate client ids (JSON).
+    pub candidates: &'a str,
+    /// The number dialled.
+    pub did: Option<&'a str>,
+    /// First event time.
+    pub started_at: i64,
+    /// Now.
+    pub now: i64,
+}
+
+const HEAD: &str =
+    "id, state, direction, caller_e164, caller_kind, client_id, extensions, answered_at, ended_at";
+
+/// The call of a source and PBX call id, locked for this transaction on PostgreSQL (on SQLite
+/// the writer already holds the database's write lock).
+pub async fn find_call_for_update(
+    tx: &mut Tx,
+    source_id: &str,
+    pbx_call_id: &str,
+) -> DbResult<Option<CallHead>> {
+    let sql = match tx {
+        Tx::Sqlite(_) => {
+            format!("SELECT {HEAD} FROM calls WHERE source_id = $1 AND pbx_call_id = $2")
+        }
+        Tx::Postgres(_) => {
+            format!("SELECT {HEAD} FROM calls WHERE source_id = $1 AND pbx_call_id = $2 FOR UPDATE")
+        }
+    };
+    Ok(with_tx!(tx, |c| sqlx::query_as(&sql)
+        .bind(source_id)
+        .bind(pbx_call_id)
+        .fetch_optional(c)
+        .await)?)
+}
+
+/// Creates a call; `None` when another instance created it first.
+pub async fn insert_call(tx: &mut Tx, c: &NewCall<'_>) -> DbResult<Option<i64>> {
+    const SQL: &str = "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, \
+        caller_kind, client_id, candidates, did, started_at, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+        ON CONFLICT (source_id, pbx_call_id) DO NOTHING RETURNING id";
+    Ok(with_tx!(tx, |x| sqlx::query_scalar(SQL)
+        .bind(c.source_id)
+        .bind(c.pbx_call_id)
+        .bind(c.direction)
+        .bind(c.state)
+        .bind(c.caller_raw)
+        .bind(c.caller_e164)
+        .bind(c.caller_kind)
+        .bind(c.client_id)
+        .bind(c.candidates)
+        .bind(c.did)
+        .bind(c.started_at)
+        .bind(c.now)
+        .fetch_optional(x)
+        .await)?)
+}
+
+/// An event row to store.
+pub struct NewEvent<'a> {
+    /// The call.
+    pub call_id: i64,
+    /// Source.
+    pub source_id: &'a str,
+    /// Idempotency key.
+    pub event_id: &'a str,
+    /// ringing / answered / transferred / hangup.
+    pub kind: &'a str,
+    /// Effective time.
+    pub at: i64,
+    /// Arrival time.
+    pub received_at: i64,
+    /// The normalised event (JSON).
+    pub data: &'a str,
+    /// The raw payload (capped).
+    pub raw: &'a str,
+}
+
+/// Stores an event; `None` when its (source, event id) is already stored (a redelivery).
+pub async fn insert_event(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<Option<i64>> {
+    const SQL: &str = "INSERT INTO call_events (call_id, source_id, event_id, kind, at, received_at, data, raw) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_id, event_id) DO NOTHING RETURNING id";
+    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(e.call_id)
+        .bind(e.source_id)
+        .bind(e.event_id)
+        .bind(e.kind)
+        .bind(e.at)
+        .bind(e.received_at)
+        .bind(e.data)
+        .bind(e.raw)
+        .fetch_optional(c)
+        .await)?)
+}
+
+/// Counts a redelivery on the stored event; returns its call.
+pub async fn count_duplicate(tx: &mut Tx, source_id: &str, event_id: &str) -> DbResult<i64> {
+    const SQL: &str = "UPDATE call_events SET duplicates = duplicates + 1 WHERE source_id = $1 AND event_id = $2 \
+        RETURNING call_id";
+    let id: Option<i64> = with_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(source_id)
+        .bind(event_id)
+        .fetch_optional(c)
+        .await)?;
+    id.ok_or(DbError::NotFound("event"))
+}
+
+/// A stored event as the state machine needs it.
+#[derive(Clone, Debug, FromRow)]
+pub struct EventRow {
+    /// Row id (arrival order).
+    pub id: i64,
+    /// Effective time.
+    pub at: i64,
+    /// Normalised event JSON.
+    pub data: String,
+    /// Stored late flag.
+    pub late: bool,
+}
+
+/// All events of a call.
+pub async fn events_of_call(tx: &mut Tx, call_id: i64) -> DbResult<Vec<EventRow>> {
+    const SQL: &str = "SELECT id, at, data, late FROM call_events WHERE call_id = $1 ORDER BY id";
+    Ok(with_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(call_id)
+        .fetch_all(c)
+        .await)?)
+}
+
+/// Updates an event's late flag.
+pub async fn set_event_late(tx: &mut Tx, id: i64, late: bool) -> DbResult<()> {
+    with_tx!(tx, |c| sqlx::query(
+        "UPDATE call_events SET late = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(late)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The derived columns of a call, rewritten after each event.
+pub struct Derived<'a> {
+    /// State.
+    pub state: &'a str,
+    /// Direction.
+    pub direction: &'a str,
+    /// Flags.
+    pub forwarded: bool,
+    /// Flags.
+    pub transferred: bool,
+    /// Queue.
+    pub queue: Option<&'a str>,
+    /// Extensions (JSON).
+    pub extensions: &'a str,
+    /// Answering extension.
+    pub answered_extension: Option<&'a str>,
+    /// Answering operator.
+    pub operator_id: Option<i64>,
+    /// Cause.
+    pub cause: Option<&'a str>,
+    /// Recording.
+    pub recording_url: Option<&'a str>,
+    /// Diversion.
+    pub forwarded_from: Option<&'a str>,
+    /// Times.
+    pub started_at: i64,
+    /// Times.
+    pub answered_at: Option<i64>,
+    /// Times.
+    pub ended_at: Option<i64>,
+    /// Seconds.
+    pub wait_seconds: Option<i64>,
+    /// Seconds.
+    pub talk_seconds: Option<i64>,
+    /// How many events.
+    pub event_count: i64,
+    /// Now.
+    pub now: i64,
+}
+
+/// Rewrites a call's derived columns.
+pub async fn update_derived(tx: &mut Tx, call_id: i64, d: &Derived<'_>) -> DbResult<()> {
+    const SQL: &str = "UPDATE calls SET state = $2, direction = $3, forwarded = $4, transferred = $5, queue = $6, \
+        extensions = $7, answered_extension = $8, operator_id = $9, cause = $10, recording_url = $11, \
+        forwarded_from = $12, started_at = $13, answered_at = $14, ended_at = $15, wait_seconds = $16, \
+        talk_seconds = $17, event_count = $18, updated_at = $19 WHERE id = $1";
+    with_tx!(tx, |c| sqlx::query(SQL)
+        .bind(call_id)
+        .bind(d.state)
+        .bind(d.direction)
+        .bind(d.forwarded)
+        .bind(d.transferred)
+        .bind(d.queue)
+        .bind(d.extensions)
+        .bind(d.answered_extension)
+        .bind(d.operator_id)
+        .bind(d.cause)
+        .bind(d.recording_url)
+        .bind(d.forwarded_from)
+        .bind(d.started_at)
+        .bind(d.answered_at)
+        .bind(d.ended_at)
+        .bind(d.wait_seconds)
+        .bind(d.talk_seconds)
+        .bind(d.event_count)
+        .bind(d.now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The active user whose extension this is.
+pub async fn operator_for_extension(tx: &mut Tx, extension: &str) -> DbResult<Option<i64>> {
+    const SQL: &str = "SELECT id FROM users WHERE extension = $1 AND active";
+    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(extension)
+        .fetch_optional(c)
+        .await)?)
+}
+
+/// Calls whose end never arrived and that have had no news since `before`: unanswered ones
+/// (ringing or blocked) when `answered` is false, answered ones when true. For the sweeper.
+pub async fn stale_open_calls(
+    db: &Db,
+    answered: bool,
+    before: i64,
+    limit: i64,
+) -> DbResult<Vec<(String, String)>> {
+    let sql = format!(
+        "SELECT source_id, pbx_call_id FROM calls WHERE ended_at IS NULL AND answered_at IS {} NULL \
+         AND updated_at < $1 ORDER BY updated_at LIMIT $2",
+        if answered { "NOT" } else { "" }
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// A stored call as the API shows it.
+#[derive(Clone, Debug, FromRow)]
+pub struct CallRow {
+    /// Id.
+    pub id: i64,
+    /// Source.
+    pub source_id: String,
+    /// PBX call id.
+    pub pbx_call_id: String,
+    /// inbound / outbound.
+    pub direction: String,
+    /// State.
+    pub state: String,
+    /// Flag.
+    pub forwarded: bool,
+    /// Flag.
+    pub transferred: bool,
+    /// Caller as sent.
+    pub caller_raw: Option<String>,
+    /// Caller normalised.
+    pub caller_e164: Option<String>,
+    /// Match kind.
+    pub caller_kind: String,
+    /// Matched client.
+    pub client_id: Option<i64>,
+    /// Candidates (JSON).
+    pub candidates: String,
+    /// Number dialled.
+    pub did: Option<String>,
+    /// Queue.
+    pub queue: Option<String>,
+    /// Extensions rung (JSON).
+    pub extensions: String,
+    /// Answering extension.
+    pub answered_extension: Option<String>,
+    /// Answering operator.
+    pub operator_id: Option<i64>,
+    /// Cause.
+    pub cause: Option<String>,
+    /// Recording.
+    pub recording_url: Option<String>,
+    /// Diversion.
+    pub forwarded_from: Option<String>,
+    /// Times.
+    pub started_at: i64,
+    /// Times.
+    pub answered_at: Option<i64>,
+    /// Times.
+    pub ended_at: Option<i64>,
+    /// Seconds.
+    pub wait_seconds: Option<i64>,
+    /// Seconds.
+    pub talk_seconds: Option<i64>,
+}
+
+const CALL_COLUMNS: &str = "id, source_id, pbx_call_id, direction, state, forwarded, transferred, caller_raw, \
+    caller_e164, caller_kind, client_id, candidates, did, queue, extensions, answered_extension, operator_id, cause, \
+    recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, talk_seconds";
+
+/// What `list_calls` filters on (all optional).
+#[derive(Clone, Debug, Default)]
+pub struct CallFilter {
+    /// Source id.
+    pub source_id: Option<String>,
+    /// PBX call id.
+    pub pbx_call_id: Option<String>,
+    /// State.
+    pub state: Option<String>,
+    /// Exact E.164 of the client's number.
+    pub number: Option<String>,
+    /// Started at or after (ms).
+    pub from: Option<i64>,
+    /// Started before (ms).
+    pub to: Option<i64>,
+    /// Answered by this operator.
+    pub operator_id: Option<i64>,
+}
+
+/// A page of calls, newest first (keyset on id).
+pub async fn list_calls(
+    db: &Db,
+    f: &CallFilter,
+    before_id: i64,
+    limit: i64,
+) -> DbResult<Vec<CallRow>> {
+    let mut sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE id < $1");
+    let clauses = [
+        (f.source_id.is_some(), " AND source_id = $3"),
+        (f.pbx_call_id.is_some(), " AND pbx_call_id = $4"),
+        (f.state.is_some(), " AND state = $5"),
+        (f.number.is_some(), " AND caller_e164 = $6"),
+        (f.from.is_some(), " AND started_at >= $7"),
+        (f.to.is_some(), " AND started_at < $8"),
+        (f.operator_id.is_some(), " AND operator_id = $9"),
+    ];
+    for (on, clause) in clauses {
+        if on {
+            sql.push_str(clause);
+        }
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT $2");
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(before_id)
+        .bind(limit)
+        .bind(&f.source_id)
+        .bind(&f.pbx_call_id)
+        .bind(&f.state)
+        .bind(&f.number)
+        .bind(f.from)
+        .bind(f.to)
+        .bind(f.operator_id)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// One call.
+pub async fn get_call(db: &Db, id: i64) -> DbResult<CallRow> {
+    let sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = $1");
+    let row: Option<CallRow> = with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(p)
+        .await)?;
+    row.ok_or(DbError::NotFound("call"))
+}
+
+/// One entry of a call's timeline.
+#[derive(Clone, Debug, FromRow)]
+pub struct TimelineRow {
+    /// Event kind.
+    pub kind: String,
+    /// Effective time.
+    pub at: i64,
+    /// Arrival.
+    pub received_at: i64,
+    /// Normalised event (JSON).
+    pub data: String,
+    /// Redeliveries.
+    pub duplicates: i64,
+    /// After the end.
+    pub late: bool,
+}
+
+/// A call's events in time order.
+pub async fn timeline(db: &Db, call_id: i64) -> DbResult<Vec<TimelineRow>> {
+    const SQL: &str = "SELECT kind, at, received_at, data, duplicates, late FROM call_events WHERE call_id = $1 \
+        ORDER BY at, id";
+    Ok(with_pool!(db, |p| sqlx::query_as(SQL)
+        .bind(call_id)
+        .fetch_all(p)
+        .await)?)
+}

@@ -1,0 +1,98 @@
+//! Call events through the generic webhook: the lifecycle, callbacks and live events.
+
+use orderline::domain::Role;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn an_answered_call_is_one_completed_call_with_its_timeline() {
+    let app = spawn_app().await;
+    let client = app
+        .create_client(json!({"name": "Иван Петров", "phones": ["+7 495 123-45-67"]}))
+        .await;
+    let (status, answer) = app
+        .post_events(&json!({"call_id": "c-1", "type": "ringing", "from": "84951234567", "extensions": ["101", "102"],
+            "at": "2026-11-27T10:00:00Z"}))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["caller"]["kind"], "client");
+    assert_eq!(answer["caller"]["display_name"], "Иван Петров");
+    let call_id = answer["events"][0]["call_id"].as_i64().unwrap();
+    app.post_events(&json!({"call_id": "c-1", "type": "answered", "extension": "102", "at": "2026-11-27T10:00:07Z"})).await;
+    app.post_events(&json!({"call_id": "c-1", "type": "hangup", "cause": "normal", "at": "2026-11-27T10:02:07Z"})).await;
+    let (status, call) = app
+        .get_json(&format!("/api/v1/calls/{call_id}"), &app.admin_token)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(call["state"], "completed");
+    assert_eq!(call["caller"]["client_id"], client["id"]);
+    assert_eq!(call["caller"]["number"], "+74951234567");
+    assert_eq!(
+        (call["wait_seconds"].as_i64(), call["talk_seconds"].as_i64()),
+        (Some(7), Some(120))
+    );
+    assert_eq!(call["answered_extension"], "102");
+    assert_eq!(call["extensions"], json!(["101", "102"]));
+    assert_eq!(call["timeline"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn an_operators_stream_gets_the_pop_for_their_extension_and_another_operators_does_not() {
+    let app = spawn_app().await;
+    app.add_user("olga", Role::Operator, Some("101"), "correct-horse")
+        .await;
+    app.add_user("ivan", Role::Operator, Some("102"), "correct-horse")
+        .await;
+    let olga = app.logged_in("olga", "correct-horse").await;
+    let ivan = app.logged_in("ivan", "correct-horse").await;
+    app.create_client(json!({"name": "ООО Ромашка", "phones": ["+7 495 123-45-67"]}))
+        .await;
+    let mut olga_stream = app.sse(&olga, None, None).await;
+    let mut ivan_stream = app.sse(&ivan, None, None).await;
+    let (status, _) =
+        app.post_events(&json!({"call_id": "c-2", "type": "ringing", "from": "+74951234567", "extensions": ["101"]})).await;
+    assert_eq!(status, 200);
+    let pop = olga_stream.next(5).await.expect("olga gets a pop");
+    assert_eq!(pop.event, "call.ringing");
+    assert_eq!(pop.data["caller"]["kind"], "client");
+    assert_eq!(pop.data["caller"]["matches"][0]["name"], "ООО Ромашка");
+    assert_eq!(pop.data["caller"]["number"], "+74951234567");
+    assert!(
+        ivan_stream.next(1).await.is_none(),
+        "ivan's phone did not ring"
+    );
+}
+
+#[tokio::test]
+async fn three_missed_calls_from_one_number_make_one_callback_that_closes_when_answered() {
+    let app = spawn_app().await;
+    for (i, minute) in [(1, 0), (2, 5), (3, 10)] {
+        let id = format!("m-{i}");
+        app.post_events(&json!([
+            {"call_id": id, "type": "ringing", "from": "+7 916 123-45-67", "extensions": ["101"], "at": format!("2026-11-27T10:{minute:02}:00Z")},
+            {"call_id": id, "type": "hangup", "cause": "cancel", "at": format!("2026-11-27T10:{minute:02}:30Z")}
+        ]))
+        .await;
+    }
+    let (_, open) = app
+        .get_json("/api/v1/callbacks?status=open", &app.admin_token)
+        .await;
+    let items = open["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{open}");
+    assert_eq!(items[0]["attempts"], 3);
+    assert_eq!(items[0]["number_e164"], "+79161234567");
+    app.post_events(&json!([
+        {"call_id": "out-1", "type": "ringing", "direction": "outbound", "from": "101", "to": "89161234567", "at": "2026-11-27T10:20:00Z"},
+        {"call_id": "out-1", "type": "answered", "direction": "outbound", "extension": "101", "at": "2026-11-27T10:20:09Z"}
+    ]))
+    .await;
+    let (_, open) = app
+        .get_json("/api/v1/callbacks?status=open", &app.admin_token)
+        .await;
+    assert_eq!(open["items"].as_array().unwrap().len(), 0, "{open}");
+    let (_, closed) = app
+        .get_json("/api/v1/callbacks?status=closed", &app.admin_token)
+        .await;
+    assert_eq!(closed["items"][0]["close_reason"], "reached");
+}
