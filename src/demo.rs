@@ -109,6 +109,21 @@ pub async fn ensure_loaded(db: &Db, config: &Config) -> anyhow::Result<DemoState
     Ok(DemoState::Loaded)
 }
 
+/// Adds the demo PBX source (`/webhooks/demo`, generic format, the demo token) unless the
+/// configuration already has a source with that id.
+pub fn add_source(config: &mut Config) {
+    if config.sources.iter().any(|s| s.id == "demo") {
+        return;
+    }
+    config.sources.push(crate::config::SourceConfig {
+        id: "demo".into(),
+        format: crate::config::SourceFormat::Generic,
+        token: DEMO_PBX_TOKEN.into(),
+        hmac_secret: None,
+        enabled: true,
+    });
+}
+
 /// Prints the demo credentials.
 pub fn print_credentials(url: &str) {
     eprintln!("demo data: open {url} and sign in as one of");
@@ -276,7 +291,8 @@ fn demo_client(
     });
     let mut phones: Vec<PhoneDraft> = (0..rng.random_range(1..=3))
         .filter_map(|k| {
-            let raw = demo_number(rng, i + k * 3);
+            // The first client has a well-known number, for the README's curl examples.
+            let raw = if i == 0 && k == 0 { "8 (495) 123-45-67".to_owned() } else { demo_number(rng, i + k * 3) };
             let number = PhoneNumber::parse(&raw, config.default_region).ok()?;
             Some(PhoneDraft {
                 number,

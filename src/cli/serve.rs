@@ -8,8 +8,11 @@ use crate::{
 };
 
 /// Opens the database, loads the demo data if asked, and serves until SIGINT/SIGTERM.
-pub async fn run(config: Config, with_demo: bool) -> anyhow::Result<()> {
+pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
+    if with_demo {
+        demo::add_source(&mut config);
+    }
     let demo_state = if with_demo {
         Some(demo::ensure_loaded(&db, &config).await?)
     } else {
