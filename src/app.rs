@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/api/openapi.json", get(openapi))
         .nest("/api/v1", api::router(&state.config))
         .route("/api/v1/events", get(realtime::sse::events))
         .nest("/webhooks", ingest::handlers::router())
@@ -111,6 +112,11 @@ pub fn router(state: AppState) -> Router {
             AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
         }))
         .with_state(state)
+}
+
+/// The OpenAPI document (hand-written in `docs/openapi.json`, compiled in).
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], include_str!("../docs/openapi.json"))
 }
 
 async fn healthz() -> &'static str {
