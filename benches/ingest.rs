@@ -1,0 +1,376 @@
+//! Load generator for the call-event path: webhook → durable store → screen pop.
+//!
+//! Starts orderline in-process on a fresh database (SQLite by default, PostgreSQL with
+//! `BENCH_DATABASE_URL`), connects N operator SSE streams (each a real logged-in session with
+//! its own extension), fires realistic call sequences over HTTP — ringing (1–3 extensions) →
+//! answered → hang-up, 20 % missed, 5 % redelivered duplicates — and reports events/s
+//! accepted, webhook latency, pop latency and errors.
+//!
+//!     cargo bench --bench ingest                                   # 1,000 events/s, 500 operators, 10 s
+//!     BENCH_RATE=0 BENCH_CONCURRENCY=64 cargo bench --bench ingest # as fast as possible
+//!     BENCH_DATABASE_URL=postgres://… cargo bench --bench ingest   # on PostgreSQL
+//!     BENCH_SYNC=full cargo bench --bench ingest                   # SQLite synchronous=FULL
+//!
+//! Pop latency is measured from the moment the webhook's 200 arrived to the moment the
+//! operator's stream delivered the `call.ringing` event (an event that arrived first counts 0).
+//! Results are recorded in docs/BENCHMARKS.md.
+
+use std::{
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use orderline::{
+    app::App,
+    auth::session,
+    config::{Config, SourceConfig, SourceFormat},
+    db::{self, Db, users::NewUser},
+    domain::Role,
+};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use serde_json::json;
+
+const TOKEN: &str = "bench-source-token-0123456789";
+
+struct Params {
+    rate: u64,
+    seconds: u64,
+    operators: usize,
+    concurrency: usize,
+}
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[derive(Default)]
+struct Stats {
+    webhook: Mutex<Vec<Duration>>,
+    accepted_at: dashmap::DashMap<String, Instant>,
+    popped_at: dashmap::DashMap<String, Vec<Instant>>,
+    accepted: AtomicU64,
+    errors: AtomicU64,
+}
+
+fn main() -> anyhow::Result<()> {
+    let p = Params {
+        rate: env("BENCH_RATE", 1_000),
+        seconds: env("BENCH_SECONDS", 10),
+        operators: env("BENCH_OPERATORS", 500) as usize,
+        concurrency: env("BENCH_CONCURRENCY", 64) as usize,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(run(p))
+}
+
+async fn run(p: Params) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::defaults();
+    config.server.listen = "127.0.0.1:0".parse()?;
+    config.database.url = match std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
+        Some(admin) => fresh_pg_database(&admin).await?,
+        None => format!("sqlite://{}", dir.path().join("bench.db").display()),
+    };
+    config.database.sqlite_synchronous_full =
+        std::env::var("BENCH_SYNC").is_ok_and(|v| v == "full");
+    config.sources.push(SourceConfig {
+        id: "pbx".into(),
+        format: SourceFormat::Generic,
+        token: TOKEN.into(),
+        hmac_secret: None,
+        enabled: true,
+    });
+    let db = Db::connect(&config.database).await?;
+    let backend = db.backend();
+    let cookies = operators(&db, &config, p.operators).await?;
+    let app = App::build_with_db(config.clone(), db).await?;
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+
+    let stats = Arc::new(Stats::default());
+    for (ext, cookie) in &cookies {
+        tokio::spawn(listen(
+            base.clone(),
+            cookie.clone(),
+            ext.clone(),
+            stats.clone(),
+        ));
+    }
+    // Let every stream connect before the load starts.
+    tokio::time::sleep(Duration::from_millis(500 + p.operators as u64 * 2)).await;
+
+    let started = Instant::now();
+    if p.rate == 0 {
+        flat_out(&base, &p, stats.clone()).await;
+    } else {
+        paced(&base, &p, stats.clone()).await;
+    }
+    let elapsed = started.elapsed();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    report(
+        backend,
+        &p,
+        &stats,
+        elapsed,
+        config.database.sqlite_synchronous_full,
+    );
+    Ok(())
+}
+
+/// Creates the operators (one shared password hash: hashing 500 passwords would take longer
+/// than the benchmark) and logs each in by starting a session directly.
+async fn operators(db: &Db, config: &Config, n: usize) -> anyhow::Result<Vec<(String, String)>> {
+    let hash = orderline::auth::password::hash("bench-password".into()).await?;
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let ext = format!("{}", 1000 + i);
+        let login = format!("op{ext}");
+        let new = NewUser {
+            login: &login,
+            display_name: &login,
+            role: Role::Operator,
+            extension: Some(&ext),
+            password_hash: &hash,
+        };
+        let id = db::users::insert_user(db, &new).await?;
+        let cookie = session::start(db, config, id).await?;
+        out.push((ext, format!("{}={}", cookie.name(), cookie.value())));
+    }
+    Ok(out)
+}
+
+async fn listen(base: String, cookie: String, ext: String, stats: Arc<Stats>) {
+    let client = reqwest::Client::new();
+    let Ok(mut r) = client
+        .get(format!("{base}/api/v1/events"))
+        .header("Cookie", cookie)
+        .send()
+        .await
+    else {
+        stats.errors.fetch_add(1, Ordering::Relaxed);
+        return;
+    };
+    let mut buf = String::new();
+    while let Ok(Some(chunk)) = r.chunk().await {
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(pos) = buf.find("\n\n") {
+            let block: String = buf.drain(..pos + 2).collect();
+            if block.contains("event: call.ringing") {
+                let now = Instant::now();
+                if let Some(id) = pbx_call_id(&block) {
+                    stats
+                        .popped_at
+                        .entry(format!("{id}/{ext}"))
+                        .or_default()
+                        .push(now);
+                }
+            }
+        }
+    }
+}
+
+fn pbx_call_id(block: &str) -> Option<String> {
+    let data = block.lines().find_map(|l| l.strip_prefix("data:"))?;
+    let v: serde_json::Value = serde_json::from_str(data.trim()).ok()?;
+    v["pbx_call_id"].as_str().map(str::to_owned)
+}
+
+/// The events of one call, and the extensions that ring.
+fn scenario(rng: &mut StdRng, n: u64, operators: usize) -> (Vec<serde_json::Value>, Vec<String>) {
+    let id = format!("bench-{n}");
+    let exts: Vec<String> = (0..rng.random_range(1..=3))
+        .map(|_| format!("{}", 1000 + rng.random_range(0..operators)))
+        .collect();
+    let t0 = chrono::Utc::now();
+    let at = |s: i64| (t0 + chrono::Duration::seconds(s)).to_rfc3339();
+    let from = format!("+7916{:07}", rng.random_range(0..10_000_000));
+    let mut events = vec![
+        json!({"call_id": id, "type": "ringing", "from": from, "extensions": exts, "at": at(0)}),
+    ];
+    if rng.random_bool(0.2) {
+        events.push(json!({"call_id": id, "type": "hangup", "cause": "cancel", "at": at(20)}));
+    } else {
+        events.push(json!({"call_id": id, "type": "answered", "extension": exts[0], "at": at(5)}));
+        events.push(json!({"call_id": id, "type": "hangup", "cause": "normal", "at": at(95)}));
+    }
+    if rng.random_bool(0.05) {
+        let dup = events[events.len() - 1].clone();
+        events.push(dup);
+    }
+    (events, exts)
+}
+
+async fn post(
+    client: &reqwest::Client,
+    base: &str,
+    event: &serde_json::Value,
+    exts: &[String],
+    stats: &Stats,
+) {
+    let t = Instant::now();
+    let r = client
+        .post(format!("{base}/webhooks/pbx"))
+        .bearer_auth(TOKEN)
+        .json(event)
+        .send()
+        .await;
+    let ok = matches!(&r, Ok(r) if r.status().is_success());
+    let done = Instant::now();
+    if !ok {
+        stats.errors.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    stats.accepted.fetch_add(1, Ordering::Relaxed);
+    stats.webhook.lock().unwrap().push(done - t);
+    if event["type"] == "ringing" {
+        let id = event["call_id"].as_str().unwrap_or_default();
+        for x in exts {
+            stats.accepted_at.insert(format!("{id}/{x}"), done);
+        }
+    }
+}
+
+/// A fixed rate, one event per tick, each its own request. A call's later events are sent
+/// about 0.2 s and 0.5 s after its ring (as a PBX would), so that its events do not overtake
+/// each other in flight.
+async fn paced(base: &str, p: &Params, stats: Arc<Stats>) {
+    let client = reqwest::Client::new();
+    let total = p.rate * p.seconds;
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / p.rate as f64));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut rng = StdRng::seed_from_u64(1);
+    let mut later: std::collections::BTreeMap<(u64, u64), (serde_json::Value, Vec<String>)> =
+        Default::default();
+    let (mut calls, mut seq) = (0, 0);
+    for t in 0..total {
+        tick.tick().await;
+        let due = later.first_key_value().is_some_and(|((at, _), _)| *at <= t);
+        let (event, exts) = if due {
+            later.pop_first().map(|(_, v)| v).unwrap_or_default()
+        } else {
+            let (events, exts) = scenario(&mut rng, calls, p.operators);
+            calls += 1;
+            let mut it = events.into_iter();
+            let first = it.next().unwrap_or_default();
+            for (i, e) in it.enumerate() {
+                seq += 1;
+                later.insert(
+                    (t + p.rate / 5 + (i as u64) * p.rate * 3 / 10, seq),
+                    (e, exts.clone()),
+                );
+            }
+            (first, exts)
+        };
+        let (client, base, stats) = (client.clone(), base.to_owned(), stats.clone());
+        tokio::spawn(async move { post(&client, &base, &event, &exts, &stats).await });
+    }
+}
+
+/// As fast as possible with `concurrency` workers, each posting its calls in order.
+async fn flat_out(base: &str, p: &Params, stats: Arc<Stats>) {
+    let deadline = Instant::now() + Duration::from_secs(p.seconds);
+    let counter = Arc::new(AtomicU64::new(0));
+    let mut workers = Vec::new();
+    for w in 0..p.concurrency {
+        let (base, stats, counter) = (base.to_owned(), stats.clone(), counter.clone());
+        let operators = p.operators;
+        workers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut rng = StdRng::seed_from_u64(w as u64);
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let (events, exts) = scenario(&mut rng, n, operators);
+                for e in events {
+                    post(&client, &base, &e, &exts, &stats).await;
+                }
+            }
+        }));
+    }
+    for w in workers {
+        let _ = w.await;
+    }
+}
+
+fn report(backend: &str, p: &Params, s: &Stats, elapsed: Duration, full: bool) {
+    let accepted = s.accepted.load(Ordering::Relaxed);
+    let mut pops: Vec<Duration> = Vec::new();
+    for entry in s.accepted_at.iter() {
+        if let Some(times) = s.popped_at.get(entry.key()) {
+            pops.push(times[0].saturating_duration_since(*entry.value()));
+        }
+    }
+    let expected_pops = s.accepted_at.len();
+    let sync = if backend == "sqlite" {
+        if full {
+            " synchronous=FULL"
+        } else {
+            " synchronous=NORMAL"
+        }
+    } else {
+        ""
+    };
+    let mode = if p.rate == 0 {
+        format!("flat out, {} workers", p.concurrency)
+    } else {
+        format!("{} events/s offered", p.rate)
+    };
+    println!(
+        "backend {backend}{sync}: {mode}, {} operators connected, {:.1} s",
+        p.operators,
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "accepted {accepted} events = {:.0} events/s; errors {}",
+        accepted as f64 / elapsed.as_secs_f64(),
+        s.errors.load(Ordering::Relaxed)
+    );
+    print_latency("webhook latency", &mut s.webhook.lock().unwrap());
+    println!(
+        "pops delivered {}/{} (operator × ringing call)",
+        pops.len(),
+        expected_pops
+    );
+    print_latency("pop latency (200 received → SSE event received)", &mut pops);
+}
+
+fn print_latency(what: &str, v: &mut [Duration]) {
+    if v.is_empty() {
+        println!("{what}: no samples");
+        return;
+    }
+    v.sort();
+    let at = |q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)].as_secs_f64() * 1000.0;
+    println!(
+        "{what}: n={} p50={:.2} ms p99={:.2} ms max={:.2} ms",
+        v.len(),
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
+}
+
+async fn fresh_pg_database(admin: &str) -> anyhow::Result<String> {
+    use sqlx::Connection;
+    let name = format!("orderline_bench_{}", std::process::id());
+    let mut c = sqlx::PgConnection::connect(admin).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut c)
+        .await?;
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut c)
+        .await?;
+    let head = admin.split('?').next().unwrap_or(admin);
+    let head = head.rsplit_once('/').map_or(head, |(h, _)| h);
+    Ok(format!("{head}/{name}"))
+}
