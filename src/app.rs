@@ -116,7 +116,10 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI document (hand-written in `docs/openapi.json`, compiled in).
 async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], include_str!("../docs/openapi.json"))
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("../docs/openapi.json"),
+    )
 }
 
 async fn healthz() -> &'static str {

@@ -292,7 +292,11 @@ fn demo_client(
     let mut phones: Vec<PhoneDraft> = (0..rng.random_range(1..=3))
         .filter_map(|k| {
             // The first client has a well-known number, for the README's curl examples.
-            let raw = if i == 0 && k == 0 { "8 (495) 123-45-67".to_owned() } else { demo_number(rng, i + k * 3) };
+            let raw = if i == 0 && k == 0 {
+                "8 (495) 123-45-67".to_owned()
+            } else {
+                demo_number(rng, i + k * 3)
+            };
             let number = PhoneNumber::parse(&raw, config.default_region).ok()?;
             Some(PhoneDraft {
                 number,

@@ -63,11 +63,21 @@ fn both_backends_have_the_same_migration_versions() {
 #[tokio::test]
 async fn the_openapi_document_is_served_and_lists_the_webhook_and_the_lookup() {
     let app = spawn_app().await;
-    let r = app.client.get(app.url("/api/openapi.json")).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let doc: serde_json::Value = r.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
-    for path in ["/webhooks/{source}", "/api/v1/lookup", "/api/v1/events", "/api/v1/calls/{id}"] {
+    for path in [
+        "/webhooks/{source}",
+        "/api/v1/lookup",
+        "/api/v1/events",
+        "/api/v1/calls/{id}",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
 }
