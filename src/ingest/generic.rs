@@ -219,4 +219,22 @@ mod tests {
             Err(ParseError::UnsupportedContentType(_))
         ));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_body_makes_the_parser_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
+            let _ = parse(&json(), &body);
+        }
+
+        #[test]
+        fn no_mutation_of_a_valid_event_makes_the_parser_panic(
+            pos in 0usize..120, byte in proptest::num::u8::ANY, cut in 0usize..120,
+        ) {
+            let mut body = br#"[{"call_id":"c1","type":"hangup","at":"2026-11-27T10:00:00Z","cause":"busy","extensions":["101"]}]"#.to_vec();
+            let pos = pos % body.len();
+            body[pos] = byte;
+            body.truncate(body.len() - cut.min(body.len()));
+            let _ = parse(&json(), &body);
+        }
+    }
 }
