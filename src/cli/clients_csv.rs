@@ -53,12 +53,11 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
     db.close().await;
     let report = result?;
     print_report(&report, dry_run);
-    if !report.complete {
+    if let Some(failure) = &report.read_failure {
+        let done = if dry_run { "checked" } else { "imported" };
         bail!(
-            "{} could not be read to the end (see the last rejected line); the rows before it \
-             were {}",
-            file.display(),
-            if dry_run { "checked" } else { "imported" }
+            "{} could not be read to the end ({failure}); the rows before it were {done}",
+            file.display()
         );
     }
     Ok(())
