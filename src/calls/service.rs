@@ -118,18 +118,36 @@ async fn find_or_create(
     now: i64,
 ) -> DbResult<(CallHead, bool)> {
     let pbx = p.event.pbx_call_id.as_str();
-    if let Some(head) = calls::find_call_for_update(tx, source_id, pbx).await? {
-        return Ok((head, false));
-    }
     let candidates: Vec<i64> = p.caller.matches.iter().map(|m| m.client_id).collect();
+    let candidates = serde_json::to_string(&candidates).unwrap_or_else(|_| "[]".into());
+    let new = new_call(source_id, p, &candidates, now);
+    let created = match calls::find_call_for_update(tx, source_id, pbx).await? {
+        // Events may arrive in any order: the first to name the caller sets it.
+        Some(head) if head.caller_raw.is_none() && p.caller_raw.is_some() => {
+            calls::fill_caller(tx, head.id, &new).await?;
+            false
+        }
+        Some(head) => return Ok((head, false)),
+        None => calls::insert_call(tx, &new).await?.is_some(),
+    };
+    // Read it (again): another instance may have created it between our look and our insert.
+    let head = calls::find_call_for_update(tx, source_id, pbx)
+        .await?
+        .ok_or(crate::db::DbError::NotFound("call"))?;
+    Ok((head, created))
+}
+
+/// The call an event starts (or the caller it names, for a call started without one).
+fn new_call<'a>(source_id: &'a str, p: &'a Prepared, candidates: &'a str, now: i64) -> NewCall<'a> {
     let direction = p.event.direction.unwrap_or_default();
     let did = match direction {
         Direction::Inbound => p.event.to.as_deref(),
         Direction::Outbound => p.event.from.as_deref(),
     };
-    let new = NewCall {
+    let ids = &p.caller.matches;
+    NewCall {
         source_id,
-        pbx_call_id: pbx,
+        pbx_call_id: p.event.pbx_call_id.as_str(),
         direction: direction.as_str(),
         state: if p.blocked { "blocked" } else { "ringing" },
         caller_raw: p.caller_raw.as_deref(),
@@ -139,18 +157,12 @@ async fn find_or_create(
             .as_deref()
             .filter(|_| p.caller.kind != MatchKind::Internal),
         caller_kind: kind_str(p.caller.kind),
-        client_id: (candidates.len() == 1).then(|| candidates[0]),
-        candidates: &serde_json::to_string(&candidates).unwrap_or_else(|_| "[]".into()),
+        client_id: (ids.len() == 1).then(|| ids[0].client_id),
+        candidates,
         did,
         started_at: p.at,
         now,
-    };
-    let created = calls::insert_call(tx, &new).await?.is_some();
-    // Another instance may have created it between our look and our insert: read it again.
-    let head = calls::find_call_for_update(tx, source_id, pbx)
-        .await?
-        .ok_or(crate::db::DbError::NotFound("call"))?;
-    Ok((head, created))
+    }
 }
 
 /// Re-derives the call from every stored event.

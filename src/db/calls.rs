@@ -14,6 +14,8 @@ pub struct CallHead {
     pub state: String,
     /// inbound / outbound.
     pub direction: String,
+    /// The client's number as sent (`None`: no event has carried one yet).
+    pub caller_raw: Option<String>,
     /// Normalised client number.
     pub caller_e164: Option<String>,
     /// Match kind.
@@ -56,8 +58,8 @@ pub struct NewCall<'a> {
     pub now: i64,
 }
 
-const HEAD: &str =
-    "id, state, direction, caller_e164, caller_kind, client_id, extensions, answered_at, ended_at";
+const HEAD: &str = "id, state, direction, caller_raw, caller_e164, caller_kind, client_id, extensions, \
+    answered_at, ended_at";
 
 /// The call of a source and PBX call id, locked for this transaction on PostgreSQL (on SQLite
 /// the writer already holds the database's write lock).
@@ -102,6 +104,27 @@ pub async fn insert_call(tx: &mut Tx, c: &NewCall<'_>) -> DbResult<Option<i64>> 
         .bind(c.now)
         .fetch_optional(x)
         .await)?)
+}
+
+/// Sets the caller of a call whose first events carried none (a hang-up or answer delivered
+/// before the ringing that names the caller), and the block-list state with it.
+pub async fn fill_caller(tx: &mut Tx, call_id: i64, c: &NewCall<'_>) -> DbResult<()> {
+    const SQL: &str = "UPDATE calls SET caller_raw = $2, caller_e164 = $3, caller_kind = $4, client_id = $5, \
+        candidates = $6, did = COALESCE(did, $7), state = CASE WHEN $8 = 'blocked' THEN $8 ELSE state END \
+        WHERE id = $1 AND caller_raw IS NULL";
+    with_tx!(tx, |x| sqlx::query(SQL)
+        .bind(call_id)
+        .bind(c.caller_raw)
+        .bind(c.caller_e164)
+        .bind(c.caller_kind)
+        .bind(c.client_id)
+        .bind(c.candidates)
+        .bind(c.did)
+        .bind(c.state)
+        .execute(x)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// An event row to store.
