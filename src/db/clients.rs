@@ -319,32 +319,26 @@ pub async fn find_by_external_id(tx: &mut Tx, external_id: &str) -> DbResult<Opt
         .await)?)
 }
 
-/// For re-importing rows without an external id: a live client with the same name (case
-/// folded) that already has one of these numbers, or, when the row has no numbers, the same
-/// name and company and no numbers of its own.
+/// For re-importing rows without an external id: a live client without an external id that
+/// has one of these numbers and the same name (compared case-folded in Rust, because SQLite's
+/// `lower()` folds ASCII only); or, when the row has no numbers, a client without numbers whose
+/// name, company and e-mail are the same (an indexed lookup on `search_text`).
 pub async fn find_import_twin(tx: &mut Tx, d: &ClientDraft) -> DbResult<Option<i64>> {
-    let search = d.search_text();
-    if !d.phones.is_empty() {
-        for n in d.phones.iter().map(|p| p.number.e164()) {
-            const SQL: &str = "SELECT c.id FROM clients c JOIN client_phones ph ON ph.client_id = c.id \
-                WHERE ph.e164 = $1 AND c.search_text = $2 AND c.deleted_at IS NULL AND c.external_id IS NULL LIMIT 1";
-            let hit: Option<i64> = with_tx!(tx, |c| sqlx::query_scalar(SQL)
-                .bind(n)
-                .bind(&search)
-                .fetch_optional(c)
-                .await)?;
-            if hit.is_some() {
-                return Ok(hit);
-            }
+    let name = d.name.to_lowercase();
+    for n in d.phones.iter().map(|p| p.number.e164()) {
+        const SQL: &str = "SELECT c.id, c.name FROM clients c JOIN client_phones ph ON ph.client_id = c.id \
+            WHERE ph.e164 = $1 AND c.deleted_at IS NULL AND c.external_id IS NULL ORDER BY c.id";
+        let hits: Vec<(i64, String)> = with_tx!(tx, |c| sqlx::query_as(SQL).bind(n).fetch_all(c).await)?;
+        if let Some((id, _)) = hits.into_iter().find(|(_, other)| other.to_lowercase() == name) {
+            return Ok(Some(id));
         }
+    }
+    if !d.phones.is_empty() {
         return Ok(None);
     }
     const SQL: &str = "SELECT c.id FROM clients c WHERE c.search_text = $1 AND c.deleted_at IS NULL \
         AND c.external_id IS NULL AND NOT EXISTS (SELECT 1 FROM client_phones ph WHERE ph.client_id = c.id) LIMIT 1";
-    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL)
-        .bind(&search)
-        .fetch_optional(c)
-        .await)?)
+    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL).bind(d.search_text()).fetch_optional(c).await)?)
 }
 
 /// Reads a live client inside a transaction (for compare-before-update in the import).
