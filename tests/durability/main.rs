@@ -18,7 +18,11 @@ const TOKEN: &str = "durability-token-0123456789";
 const BIN: &str = env!("CARGO_BIN_EXE_orderline");
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct Server {
@@ -35,19 +39,34 @@ fn start(dir: &std::path::Path, db_url: &str) -> Server {
     )
     .unwrap();
     let child = Command::new(BIN)
-        .args(["--config", config.to_str().unwrap(), "--database-url", db_url, "serve", "--listen"])
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--database-url",
+            db_url,
+            "serve",
+            "--listen",
+        ])
         .arg(format!("127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("the orderline binary starts");
-    Server { child, base: format!("http://127.0.0.1:{port}") }
+    Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
 }
 
 /// Waits until the server answers /healthz (a separate process: polling is the only way).
 async fn wait_ready(client: &reqwest::Client, base: &str) {
     for _ in 0..300 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+        if client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -57,25 +76,47 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
 
 fn admin_token(db_url: &str) -> String {
     let out = Command::new(BIN)
-        .args(["--database-url", db_url, "token", "create", "--name", "check", "--role", "admin"])
+        .args([
+            "--database-url",
+            db_url,
+            "token",
+            "create",
+            "--name",
+            "check",
+            "--role",
+            "admin",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 async fn database_url(dir: &std::path::Path) -> (String, Option<(String, String)>) {
-    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
         Some(admin) => {
             use sqlx::Connection;
             let name = format!("orderline_test_{}", uuid::Uuid::new_v4().simple());
             let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
-            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut c).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut c)
+                .await
+                .unwrap();
             let head = admin.split('?').next().unwrap();
             let head = head.rsplit_once('/').unwrap().0;
             (format!("{head}/{name}"), Some((admin, name)))
         }
-        None => (format!("sqlite://{}", dir.join("orderline.db").display()), None),
+        None => (
+            format!("sqlite://{}", dir.join("orderline.db").display()),
+            None,
+        ),
     }
 }
 
@@ -93,7 +134,12 @@ async fn sigkill_during_a_load_run_loses_no_acknowledged_event() {
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();
     for w in 0..8 {
-        let (client, base, acked, stop) = (client.clone(), server.base.clone(), acked.clone(), stop.clone());
+        let (client, base, acked, stop) = (
+            client.clone(),
+            server.base.clone(),
+            acked.clone(),
+            stop.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let mut i = 0;
             while !stop.load(Ordering::Relaxed) {
@@ -131,11 +177,19 @@ async fn sigkill_during_a_load_run_loses_no_acknowledged_event() {
     if let Some((admin, name)) = pg {
         use sqlx::Connection;
         let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut c).await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(&mut c)
+            .await;
     }
     let lost: Vec<_> = acked.difference(&stored).collect();
     assert!(acked.len() >= 300);
-    assert!(lost.is_empty(), "{} of {} acknowledged events lost: {:?}", lost.len(), acked.len(), &lost[..lost.len().min(5)]);
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged events lost: {:?}",
+        lost.len(),
+        acked.len(),
+        &lost[..lost.len().min(5)]
+    );
 }
 
 async fn stored_call_ids(client: &reqwest::Client, base: &str, token: &str) -> HashSet<String> {
@@ -146,7 +200,15 @@ async fn stored_call_ids(client: &reqwest::Client, base: &str, token: &str) -> H
         if let Some(c) = &cursor {
             url.push_str(&format!("&cursor={c}"));
         }
-        let page: serde_json::Value = client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        let page: serde_json::Value = client
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         for c in page["items"].as_array().unwrap() {
             ids.insert(c["pbx_call_id"].as_str().unwrap().to_owned());
         }
