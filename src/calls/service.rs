@@ -96,11 +96,7 @@ pub async fn apply(
         });
     }
     let (derived, rows) = recompute(tx, &head).await?;
-    let operator_id = match &derived.answered_extension {
-        Some(x) => calls::operator_for_extension(tx, x).await?,
-        None => None,
-    };
-    write_derived(tx, head.id, &derived, operator_id, rows, now).await?;
+    write_derived(tx, head.id, &derived, rows, now).await?;
     let before = Before::of(&head, created);
     callbacks::on_change(tx, &head, &before, &derived, cfg, now, live).await?;
     announce(&head, &before, &derived, source_id, p, live);
@@ -121,20 +117,24 @@ async fn find_or_create(
     let candidates: Vec<i64> = p.caller.matches.iter().map(|m| m.client_id).collect();
     let candidates = serde_json::to_string(&candidates).unwrap_or_else(|_| "[]".into());
     let new = new_call(source_id, p, &candidates, now);
-    let created = match calls::find_call_for_update(tx, source_id, pbx).await? {
+    match calls::find_call_for_update(tx, source_id, pbx).await? {
         // Events may arrive in any order: the first to name the caller sets it.
         Some(head) if head.caller_raw.is_none() && p.caller_raw.is_some() => {
             calls::fill_caller(tx, head.id, &new).await?;
-            false
         }
         Some(head) => return Ok((head, false)),
-        None => calls::insert_call(tx, &new).await?.is_some(),
-    };
-    // Read it (again): another instance may have created it between our look and our insert.
+        None => {
+            if let Some(head) = calls::insert_call(tx, &new).await? {
+                return Ok((head, true));
+            }
+        }
+    }
+    // Read it (again): the caller was just filled in, or another instance created the call
+    // between our look and our insert.
     let head = calls::find_call_for_update(tx, source_id, pbx)
         .await?
         .ok_or(crate::db::DbError::NotFound("call"))?;
-    Ok((head, created))
+    Ok((head, false))
 }
 
 /// The call an event starts (or the caller it names, for a call started without one).
@@ -195,7 +195,6 @@ async fn write_derived(
     tx: &mut Tx,
     call_id: i64,
     s: &CallState,
-    operator_id: Option<i64>,
     flags: Vec<(i64, bool, bool)>,
     now: i64,
 ) -> DbResult<()> {
@@ -213,7 +212,6 @@ async fn write_derived(
         queue: s.queue.as_deref(),
         extensions: &extensions,
         answered_extension: s.answered_extension.as_deref(),
-        operator_id,
         cause: s.cause.map(|c| c.as_str()),
         recording_url: s.recording_url.as_deref(),
         forwarded_from: s.forwarded_from.as_deref(),

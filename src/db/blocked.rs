@@ -18,13 +18,13 @@ pub struct Blocked {
 
 /// Whether a number is blocked.
 pub async fn is_blocked(db: &Db, e164: &str) -> DbResult<bool> {
-    let n: Option<i64> = with_pool!(db, |p| sqlx::query_scalar(
-        "SELECT 1 FROM blocked_numbers WHERE e164 = $1"
-    )
-    .bind(e164)
-    .fetch_optional(p)
-    .await)?;
-    Ok(n.is_some())
+    // COUNT(*) is BIGINT on both backends (a bare `SELECT 1` is INT4 on PostgreSQL).
+    const SQL: &str = "SELECT COUNT(*) FROM blocked_numbers WHERE e164 = $1";
+    let n: i64 = with_pool!(db, |p| sqlx::query_scalar(SQL)
+        .bind(e164)
+        .fetch_one(p)
+        .await)?;
+    Ok(n > 0)
 }
 
 /// Blocks a number (again: updates the reason).

@@ -83,13 +83,15 @@ pub async fn find_call_for_update(
         .await)?)
 }
 
-/// Creates a call; `None` when another instance created it first.
-pub async fn insert_call(tx: &mut Tx, c: &NewCall<'_>) -> DbResult<Option<i64>> {
-    const SQL: &str = "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, \
-        caller_kind, client_id, candidates, did, started_at, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
-        ON CONFLICT (source_id, pbx_call_id) DO NOTHING RETURNING id";
-    Ok(with_tx!(tx, |x| sqlx::query_scalar(SQL)
+/// Creates a call and returns it; `None` when another instance created it first.
+pub async fn insert_call(tx: &mut Tx, c: &NewCall<'_>) -> DbResult<Option<CallHead>> {
+    let sql = format!(
+        "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, \
+         caller_kind, client_id, candidates, did, started_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+         ON CONFLICT (source_id, pbx_call_id) DO NOTHING RETURNING {HEAD}"
+    );
+    Ok(with_tx!(tx, |x| sqlx::query_as(&sql)
         .bind(c.source_id)
         .bind(c.pbx_call_id)
         .bind(c.direction)
@@ -225,10 +227,8 @@ pub struct Derived<'a> {
     pub queue: Option<&'a str>,
     /// Extensions (JSON).
     pub extensions: &'a str,
-    /// Answering extension.
+    /// Answering extension (the operator is the active user with this extension).
     pub answered_extension: Option<&'a str>,
-    /// Answering operator.
-    pub operator_id: Option<i64>,
     /// Cause.
     pub cause: Option<&'a str>,
     /// Recording.
@@ -254,7 +254,8 @@ pub struct Derived<'a> {
 /// Rewrites a call's derived columns.
 pub async fn update_derived(tx: &mut Tx, call_id: i64, d: &Derived<'_>) -> DbResult<()> {
     const SQL: &str = "UPDATE calls SET state = $2, direction = $3, forwarded = $4, transferred = $5, queue = $6, \
-        extensions = $7, answered_extension = $8, operator_id = $9, cause = $10, recording_url = $11, \
+        extensions = $7, answered_extension = $8, \
+        operator_id = (SELECT id FROM users WHERE extension = $8 AND active AND $9), cause = $10, recording_url = $11, \
         forwarded_from = $12, started_at = $13, answered_at = $14, ended_at = $15, wait_seconds = $16, \
         talk_seconds = $17, event_count = $18, updated_at = $19 WHERE id = $1";
     with_tx!(tx, |c| sqlx::query(SQL)
@@ -266,7 +267,7 @@ pub async fn update_derived(tx: &mut Tx, call_id: i64, d: &Derived<'_>) -> DbRes
         .bind(d.queue)
         .bind(d.extensions)
         .bind(d.answered_extension)
-        .bind(d.operator_id)
+        .bind(d.answered_extension.is_some())
         .bind(d.cause)
         .bind(d.recording_url)
         .bind(d.forwarded_from)
@@ -281,15 +282,6 @@ pub async fn update_derived(tx: &mut Tx, call_id: i64, d: &Derived<'_>) -> DbRes
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
-}
-
-/// The active user whose extension this is.
-pub async fn operator_for_extension(tx: &mut Tx, extension: &str) -> DbResult<Option<i64>> {
-    const SQL: &str = "SELECT id FROM users WHERE extension = $1 AND active";
-    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL)
-        .bind(extension)
-        .fetch_optional(c)
-        .await)?)
 }
 
 /// Calls whose end never arrived and that have had no news since `before`: unanswered ones
