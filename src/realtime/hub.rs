@@ -13,7 +13,7 @@ use std::{
     },
 };
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::LiveEvent;
 
@@ -54,6 +54,8 @@ struct Subs {
 pub struct Hub {
     subs: Arc<Mutex<Subs>>,
     next: Arc<AtomicU64>,
+    /// Whether other instances' events reach this hub (PostgreSQL LISTEN is active).
+    listening: Arc<watch::Sender<bool>>,
 }
 
 /// A subscription: the receiving end and a guard that unsubscribes on drop.
@@ -174,6 +176,20 @@ impl Hub {
                 e.interest.ready = ready;
             }
         }
+    }
+
+    /// Records that other instances' events now reach this hub (the PostgreSQL listener is
+    /// listening).
+    pub fn set_listening(&self) {
+        self.listening.send_replace(true);
+    }
+
+    /// Waits until other instances' events reach this hub. A subscriber that registered
+    /// before would silently miss the events other instances commit meanwhile.
+    pub async fn listening(&self) {
+        let mut rx = self.listening.subscribe();
+        // The sender lives in `self`, so the channel cannot close while we wait.
+        let _ = rx.wait_for(|ready| *ready).await;
     }
 
     /// How many subscribers are connected.

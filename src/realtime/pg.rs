@@ -27,7 +27,10 @@ pub async fn listen(pool: PgPool, db: Db, hub: Hub, instance: String) {
     let mut listener = loop {
         match PgListener::connect_with(&pool).await {
             Ok(mut l) => match l.listen(CHANNEL).await {
-                Ok(()) => break l,
+                Ok(()) => {
+                    hub.set_listening();
+                    break l;
+                }
                 Err(e) => tracing::warn!(error = %e, "LISTEN failed; retrying"),
             },
             Err(e) => tracing::warn!(error = %e, "cannot open the LISTEN connection; retrying"),

@@ -51,6 +51,10 @@ pub async fn events(
         .or(q.last_event_id)
         .and_then(|v| v.trim().parse::<i64>().ok());
     let everything = interest.everything;
+    if matches!(state.db, db::Db::Postgres(_)) {
+        // Subscribing before this instance hears the others would lose their events.
+        state.hub.listening().await;
+    }
     let sub = state.hub.subscribe(interest.clone());
     let (replay, resync) = match last {
         Some(last) => replay_after(&state, last, &interest).await?,
