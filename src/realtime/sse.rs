@@ -139,6 +139,9 @@ fn concerns(e: &LiveEvent, i: &Interest) -> bool {
         || (e.broadcast && i.ready)
 }
 
+/// Live events, skipping those the replay already sent (ids up to `after`). Only the replay
+/// boundary is skipped, not every id below the last one sent: another instance's events reach
+/// the hub after this instance's own, so ids may arrive out of order.
 fn live_stream(sub: Subscription, after: i64) -> impl Stream<Item = Event> {
     stream::unfold((sub, after), |(mut sub, after)| async move {
         loop {
@@ -149,7 +152,7 @@ fn live_stream(sub: Subscription, after: i64) -> impl Stream<Item = Event> {
             let e = sub.rx.recv().await?;
             if e.id > after {
                 let ev = render(&e, sub.full_numbers);
-                return Some((ev, (sub, e.id)));
+                return Some((ev, (sub, after)));
             }
         }
     })
