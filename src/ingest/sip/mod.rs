@@ -1,8 +1,11 @@
 //! Raw SIP (`format = "sip"`, `Content-Type: message/sip`): one SIP message per request, as a
 //! SIP proxy (Kamailio, OpenSIPS) or a PBX forwards copies of the traffic it handles.
 //!
-//! `message.rs` reads the bytes (through rsip); the mapping to call events comes next.
+//! `message.rs` reads the bytes (through rsip), `address.rs` and `identity.rs` read who calls;
+//! the mapping to call events comes next.
 
+mod address;
+mod identity;
 mod message;
 
 use axum::http::{HeaderMap, header::CONTENT_TYPE};
