@@ -47,9 +47,10 @@
 //! trunk's INVITE and the INVITE to phone 101 are two calls to this parser, as are their
 //! dialog-info notifications. No standard header links them: P-Asserted-Identity names a party,
 //! not a call; `Replaces` and `Referred-By` appear only in transfers. What is done: when every
-//! message of a leg carries `X-Orderline-Call-ID` (a forwarder with dialog state can add it,
-//! e.g. Kamailio with `$dlg_var`, or the PBX dialplan on both legs), that value is the call id;
-//! otherwise each leg is its own call. Forwarding only the trunk side avoids the split.
+//! message of a leg carries `X-Orderline-Call-ID`, that value is the call id; otherwise each leg
+//! is its own call. A forwarder that keeps dialog state can add it (Kamailio with `$dlg_var`);
+//! a PBX dialplan alone cannot, as it sets headers on the INVITE only. Forwarding only the
+//! trunk leg avoids the split, at the cost of not seeing which phone rang or answered.
 //!
 //! # Not supported
 //!
