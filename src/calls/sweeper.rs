@@ -25,21 +25,24 @@ pub async fn sweep_once(state: &AppState) -> anyhow::Result<usize> {
         (false, cfg.ring_timeout_ms),
         (true, cfg.answered_timeout_ms),
     ] {
-        for (source, pbx_call_id) in
+        for (source, pbx_call_id, last_at) in
             db::calls::stale_open_calls(&state.db, answered, now - limit, 500).await?
         {
+            // Never before the call's last event, even when the PBX's clock runs ahead of ours:
+            // a hang-up ordered before the answer would make an answered call a missed one.
+            let at = last_at.map_or(now, |t| t.max(now));
             let event = CallEvent {
                 event_id: None,
                 pbx_call_id: pbx_call_id.clone(),
                 kind: EventKind::Hangup,
-                at: Some(now),
+                at: Some(at),
                 cause: Some(HangupCause::Timeout),
                 raw: "orderline: no hang-up received in time".into(),
                 ..CallEvent::default()
             };
             let p = Prepared {
                 event_id: format!("orderline-timeout:{pbx_call_id}"),
-                at: now,
+                at,
                 received_at: now,
                 caller_raw: None,
                 caller: CallerMatch {

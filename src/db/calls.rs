@@ -285,16 +285,18 @@ pub async fn update_derived(tx: &mut Tx, call_id: i64, d: &Derived<'_>) -> DbRes
 }
 
 /// Calls whose end never arrived and that have had no news since `before`: unanswered ones
-/// (ringing or blocked) when `answered` is false, answered ones when true. For the sweeper.
+/// (ringing or blocked) when `answered` is false, answered ones when true. For the sweeper,
+/// with the time of each call's latest event (by the PBX's clock), which its hang-up must follow.
 pub async fn stale_open_calls(
     db: &Db,
     answered: bool,
     before: i64,
     limit: i64,
-) -> DbResult<Vec<(String, String)>> {
+) -> DbResult<Vec<(String, String, Option<i64>)>> {
     let sql = format!(
-        "SELECT source_id, pbx_call_id FROM calls WHERE ended_at IS NULL AND answered_at IS {} NULL \
-         AND updated_at < $1 ORDER BY updated_at LIMIT $2",
+        "SELECT source_id, pbx_call_id, (SELECT MAX(e.at) FROM call_events e WHERE e.call_id = calls.id) \
+         FROM calls WHERE ended_at IS NULL AND answered_at IS {} NULL \
+         AND updated_at <= $1 ORDER BY updated_at LIMIT $2",
         if answered { "NOT" } else { "" }
     );
     Ok(with_pool!(db, |p| sqlx::query_as(&sql)
