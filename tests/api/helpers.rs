@@ -389,3 +389,93 @@ pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
     let text = r.text().await.unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+/// Helpers for the call-event tests (webhooks, lifecycle, live events).
+impl TestApp {
+    /// `POST path` with raw bytes and the given headers (no bearer unless a header says so).
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let mut req = self.client.post(self.url(path));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        status_json(req.body(body).send().await.unwrap()).await
+    }
+
+    /// Posts each event of a fixture (a JSON array of generic events) as its own request, in
+    /// order; every answer must be 200. Returns the answers.
+    pub async fn post_each(&self, events: &[Value]) -> Vec<Value> {
+        let mut answers = Vec::with_capacity(events.len());
+        for e in events {
+            let (status, answer) = self.post_events(e).await;
+            assert_eq!(status, 200, "posting {e}: {answer}");
+            answers.push(answer);
+        }
+        answers
+    }
+
+    /// Every call (newest first), as `GET /api/v1/calls` shows them to the admin.
+    pub async fn calls(&self) -> Vec<Value> {
+        let (status, page) = self.get_json("/api/v1/calls", &self.admin_token).await;
+        assert_eq!(status, 200, "{page}");
+        page["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// One call by the PBX's call id, with its timeline.
+    pub async fn call_by_pbx_id(&self, pbx_call_id: &str) -> Value {
+        let path = format!("/api/v1/calls?pbx_call_id={pbx_call_id}");
+        let (status, page) = self.get_json(&path, &self.admin_token).await;
+        assert_eq!(status, 200, "{page}");
+        let items = page["items"].as_array().expect("items");
+        assert_eq!(items.len(), 1, "one call {pbx_call_id}: {page}");
+        let id = items[0]["id"].as_i64().unwrap();
+        let (status, call) = self
+            .get_json(&format!("/api/v1/calls/{id}"), &self.admin_token)
+            .await;
+        assert_eq!(status, 200, "{call}");
+        call
+    }
+
+    /// Callback tasks with the given status (`open` or `closed`), newest first.
+    pub async fn callbacks(&self, status: &str) -> Vec<Value> {
+        let path = format!("/api/v1/callbacks?status={status}");
+        let (code, page) = self.get_json(&path, &self.admin_token).await;
+        assert_eq!(code, 200, "{page}");
+        page["items"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// The events of a fixture file: a JSON array of generic-format events.
+pub fn fixture_events(text: &str) -> Vec<Value> {
+    match serde_json::from_str(text).expect("fixture is JSON") {
+        Value::Array(items) => items,
+        other => panic!("a fixture is an array of events, not {other}"),
+    }
+}
+
+/// Opens an SSE stream on any server (`base` is `http://127.0.0.1:PORT`), e.g. a second
+/// instance on the same database.
+pub async fn sse_at(
+    client: &reqwest::Client,
+    base: &str,
+    token: Option<&str>,
+    last_event_id: Option<&str>,
+) -> SseStream {
+    let mut req = client.get(format!("{base}/api/v1/events"));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(id) = last_event_id {
+        req = req.header("Last-Event-ID", id);
+    }
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status(), 200, "SSE subscribe at {base}");
+    SseStream {
+        response: r,
+        buffer: String::new(),
+    }
+}

@@ -6,8 +6,11 @@ mod helpers;
 
 mod auth;
 mod calls_flow;
+mod calls_lifecycle;
 mod clients;
 mod health;
+mod live;
 mod lookup;
 mod orders;
 mod storage;
+mod webhooks;
