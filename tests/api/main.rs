@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod calls_flow;
+mod formats;
 mod calls_lifecycle;
 mod clients;
 mod health;
