@@ -328,8 +328,12 @@ pub async fn find_import_twin(tx: &mut Tx, d: &ClientDraft) -> DbResult<Option<i
     for n in d.phones.iter().map(|p| p.number.e164()) {
         const SQL: &str = "SELECT c.id, c.name FROM clients c JOIN client_phones ph ON ph.client_id = c.id \
             WHERE ph.e164 = $1 AND c.deleted_at IS NULL AND c.external_id IS NULL ORDER BY c.id";
-        let hits: Vec<(i64, String)> = with_tx!(tx, |c| sqlx::query_as(SQL).bind(n).fetch_all(c).await)?;
-        if let Some((id, _)) = hits.into_iter().find(|(_, other)| other.to_lowercase() == name) {
+        let hits: Vec<(i64, String)> =
+            with_tx!(tx, |c| sqlx::query_as(SQL).bind(n).fetch_all(c).await)?;
+        if let Some((id, _)) = hits
+            .into_iter()
+            .find(|(_, other)| other.to_lowercase() == name)
+        {
             return Ok(Some(id));
         }
     }
@@ -338,7 +342,10 @@ pub async fn find_import_twin(tx: &mut Tx, d: &ClientDraft) -> DbResult<Option<i
     }
     const SQL: &str = "SELECT c.id FROM clients c WHERE c.search_text = $1 AND c.deleted_at IS NULL \
         AND c.external_id IS NULL AND NOT EXISTS (SELECT 1 FROM client_phones ph WHERE ph.client_id = c.id) LIMIT 1";
-    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL).bind(d.search_text()).fetch_optional(c).await)?)
+    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(d.search_text())
+        .fetch_optional(c)
+        .await)?)
 }
 
 /// Reads a live client inside a transaction (for compare-before-update in the import).

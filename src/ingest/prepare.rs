@@ -101,7 +101,14 @@ mod tests {
         assert_eq!(dedup_key(&with_at), "k:c1:answered:5:101");
         let hashed = dedup_key(&base);
         assert!(hashed.starts_with("h:") && hashed.len() == 66);
-        let redelivered = CallEvent { raw: "{..}".into(), ..base };
-        assert_eq!(hashed, dedup_key(&redelivered), "a redelivery hashes the same");
+        let redelivered = CallEvent {
+            raw: "{..}".into(),
+            ..base
+        };
+        assert_eq!(
+            hashed,
+            dedup_key(&redelivered),
+            "a redelivery hashes the same"
+        );
     }
 }
