@@ -42,10 +42,39 @@ pub async fn on_change(
         };
         live.push(task_event(kind, &task));
     }
+    if before.state == Some(State::Missed) && s.state != State::Missed {
+        take_back_attempt(tx, number, head.id, now, live).await?;
+    }
     if !before.answered && s.answered_at.is_some() {
         for task in callbacks::close_open_for_number(tx, number, head.id, "reached", now).await? {
             live.push(task_event("callback.closed", &task));
         }
+    }
+    Ok(())
+}
+
+/// Events delivered out of order made the call look missed until the rest arrived (its answer,
+/// say): the attempt it added to its number's task is taken back, and a task that it alone
+/// opened is closed as not missed.
+async fn take_back_attempt(
+    tx: &mut Tx,
+    number: &str,
+    call_id: i64,
+    now: i64,
+    live: &mut Vec<PendingLive>,
+) -> DbResult<()> {
+    let Some(open) = callbacks::open_missed_for_number(tx, number).await? else {
+        return Ok(());
+    };
+    if open.last_call_id != Some(call_id) {
+        return Ok(());
+    }
+    let task = callbacks::add_attempt(tx, open.id, -1, call_id, now).await?;
+    if task.attempts > 0 {
+        live.push(task_event("callback.updated", &task));
+    } else {
+        let task = callbacks::close_callback(tx, task.id, "not_missed", now).await?;
+        live.push(task_event("callback.closed", &task));
     }
     Ok(())
 }

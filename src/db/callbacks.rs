@@ -121,6 +121,20 @@ pub async fn close_open_for_number(
         .await)?)
 }
 
+/// Closes one task.
+pub async fn close_callback(tx: &mut Tx, id: i64, reason: &str, now: i64) -> DbResult<Callback> {
+    let sql = format!(
+        "UPDATE callbacks SET status = 'closed', closed_at = $2, close_reason = $3, updated_at = $2 \
+         WHERE id = $1 RETURNING {COLUMNS}"
+    );
+    Ok(with_tx!(tx, |c| sqlx::query_as(&sql)
+        .bind(id)
+        .bind(now)
+        .bind(reason)
+        .fetch_one(c)
+        .await)?)
+}
+
 /// A page of tasks, newest first (keyset on id), optionally only open or closed ones.
 pub async fn list_callbacks(
     db: &Db,
