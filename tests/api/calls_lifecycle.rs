@@ -14,6 +14,8 @@ const TRANSFERRED: &str = include_str!("../fixtures/generic/transferred.json");
 const DUPLICATE: &str = include_str!("../fixtures/generic/duplicate.json");
 const DUPLICATE_WITHOUT_ID: &str = include_str!("../fixtures/generic/duplicate_without_id.json");
 const OUT_OF_ORDER: &str = include_str!("../fixtures/generic/out_of_order.json");
+const OUT_OF_ORDER_CALLER_ON_EVERY_EVENT: &str =
+    include_str!("../fixtures/generic/out_of_order_caller_on_every_event.json");
 const LATE: &str = include_str!("../fixtures/generic/late.json");
 const ANONYMOUS: &str = include_str!("../fixtures/generic/anonymous.json");
 const INTERNAL: &str = include_str!("../fixtures/generic/internal.json");
@@ -239,6 +241,29 @@ async fn events_delivered_in_reverse_order_give_the_same_call_as_in_order() {
     assert_eq!(expected["caller"]["kind"], "client");
     assert_eq!(actual, expected);
     assert!(reversed.callbacks("open").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_call_that_looked_missed_until_its_answer_arrived_leaves_no_callback() {
+    // Arrange: the hang-up arrives first, naming the caller, so the call looks missed.
+    let app = spawn_app().await;
+    known_client(&app).await;
+    let events = fixture_events(OUT_OF_ORDER_CALLER_ON_EVERY_EVENT);
+    let backwards: Vec<Value> = events.iter().rev().cloned().collect();
+
+    // Act
+    app.post_each(&backwards).await;
+
+    // Assert
+    assert_eq!(app.call_by_pbx_id("ooo-2").await["state"], "completed");
+    assert!(app.callbacks("open").await.is_empty());
+    let closed = app.callbacks("closed").await;
+    assert!(
+        closed
+            .iter()
+            .all(|c| c["close_reason"] != "reached" && c["attempts"] == 0),
+        "the answered call neither counts as a missed attempt nor as reaching the client: {closed:?}"
+    );
 }
 
 #[tokio::test]
