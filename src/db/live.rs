@@ -89,14 +89,15 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> DbResult<Vec<LiveRow>> {
     Ok(with_pool!(db, |p| sqlx::query_as(&sql).fetch_all(p).await)?)
 }
 
-/// The oldest id still kept; `None` when nothing was ever written (pruning always keeps the
-/// newest row, so an empty outbox means a new database).
-pub async fn oldest_id(db: &Db) -> DbResult<Option<i64>> {
-    Ok(with_pool!(db, |p| sqlx::query_scalar(
-        "SELECT MIN(id) FROM live_events"
+/// The oldest id still kept and the newest; `None` when nothing was ever written (pruning
+/// always keeps the newest row, so an empty outbox means a new database).
+pub async fn id_range(db: &Db) -> DbResult<Option<(i64, i64)>> {
+    let (oldest, newest): (Option<i64>, Option<i64>) = with_pool!(db, |p| sqlx::query_as(
+        "SELECT MIN(id), MAX(id) FROM live_events"
     )
     .fetch_one(p)
-    .await)?)
+    .await)?;
+    Ok(oldest.zip(newest))
 }
 
 /// Deletes events older than `before` (ms), always keeping the newest one.

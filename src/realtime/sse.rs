@@ -60,7 +60,12 @@ pub async fn events(
         Some(last) => replay_after(&state, last, &interest).await?,
         None => (Vec::new(), false),
     };
-    let replayed_up_to = replay.last().map_or(last.unwrap_or(0), |e| e.id);
+    // After a resync nothing was replayed: skip nothing (the id may be one we never issued).
+    let replayed_up_to = if resync {
+        0
+    } else {
+        replay.last().map_or(last.unwrap_or(0), |e| e.id)
+    };
     let first: Vec<Event> = resync
         .then(resync_event)
         .into_iter()
@@ -104,15 +109,17 @@ async fn interest_of(state: &AppState, p: &Principal) -> AppResult<Interest> {
 }
 
 /// The events after `last` this subscriber should see, and whether it must resync instead
-/// (the outbox no longer reaches back that far, or too much was missed).
+/// (the outbox no longer reaches back that far or never reached that id, or too much was
+/// missed).
 async fn replay_after(
     state: &AppState,
     last: i64,
     interest: &Interest,
 ) -> AppResult<(Vec<std::sync::Arc<LiveEvent>>, bool)> {
-    let oldest = db::live::oldest_id(&state.db).await?;
-    let gap = match oldest {
-        Some(oldest) => last < oldest - 1,
+    // An id we never issued (the database was restored from an older backup, say) is as
+    // unknown as one pruned away.
+    let gap = match db::live::id_range(&state.db).await? {
+        Some((oldest, newest)) => last < oldest - 1 || last > newest,
         None => last > 0,
     };
     if gap {
