@@ -283,6 +283,23 @@ async fn a_last_event_id_the_outbox_no_longer_holds_gets_a_resync() {
 }
 
 #[tokio::test]
+async fn a_last_event_id_beyond_the_outbox_gets_a_resync_and_then_every_live_event() {
+    // Arrange: the browser saw ids of a database since restored from an older backup.
+    let app = spawn_app().await;
+    let (_, olga) = operator(&app, "olga", Some("101")).await;
+    ring(&app, "f-1", &["101"]).await;
+    let mut stream = app.sse(&olga, None, Some("5000")).await;
+
+    // Act
+    ring(&app, "f-2", &["101"]).await;
+
+    // Assert
+    assert_eq!(stream.next(5).await.expect("an event").event, "resync");
+    let pop = stream.next(5).await.expect("the live pop is not skipped");
+    assert_eq!(pop.data["pbx_call_id"], "f-2");
+}
+
+#[tokio::test]
 async fn a_subscriber_that_falls_behind_gets_a_resync_instead_of_silent_loss() {
     // Arrange
     let app = spawn_app().await;
