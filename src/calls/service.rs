@@ -117,24 +117,16 @@ async fn find_or_create(
     let candidates: Vec<i64> = p.caller.matches.iter().map(|m| m.client_id).collect();
     let candidates = serde_json::to_string(&candidates).unwrap_or_else(|_| "[]".into());
     let new = new_call(source_id, p, &candidates, now);
-    match calls::find_call_for_update(tx, source_id, pbx).await? {
-        // Events may arrive in any order: the first to name the caller sets it.
-        Some(head) if head.caller_raw.is_none() && p.caller_raw.is_some() => {
-            calls::fill_caller(tx, head.id, &new).await?;
-        }
-        Some(head) => return Ok((head, false)),
-        None => {
-            if let Some(head) = calls::insert_call(tx, &new).await? {
-                return Ok((head, true));
-            }
-        }
+    let (head, created) = calls::upsert_call(tx, &new).await?;
+    // Events may arrive in any order: the first to name the caller sets it.
+    if !created && head.caller_raw.is_none() && p.caller_raw.is_some() {
+        calls::fill_caller(tx, head.id, &new).await?;
+        let head = calls::find_call_for_update(tx, source_id, pbx)
+            .await?
+            .ok_or(crate::db::DbError::NotFound("call"))?;
+        return Ok((head, false));
     }
-    // Read it (again): the caller was just filled in, or another instance created the call
-    // between our look and our insert.
-    let head = calls::find_call_for_update(tx, source_id, pbx)
-        .await?
-        .ok_or(crate::db::DbError::NotFound("call"))?;
-    Ok((head, false))
+    Ok((head, created))
 }
 
 /// The call an event starts (or the caller it names, for a call started without one).

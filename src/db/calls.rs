@@ -83,15 +83,18 @@ pub async fn find_call_for_update(
         .await)?)
 }
 
-/// Creates a call and returns it; `None` when another instance created it first.
-pub async fn insert_call(tx: &mut Tx, c: &NewCall<'_>) -> DbResult<Option<CallHead>> {
+/// Finds the call or creates it, in one statement, and locks it for this transaction (on
+/// PostgreSQL the no-op `DO UPDATE` takes the row lock even when the call exists). Returns
+/// the call and whether this statement created it (a call has events once it exists).
+pub async fn upsert_call(tx: &mut Tx, c: &NewCall<'_>) -> DbResult<(CallHead, bool)> {
     let sql = format!(
         "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, \
          caller_kind, client_id, candidates, did, started_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
-         ON CONFLICT (source_id, pbx_call_id) DO NOTHING RETURNING {HEAD}"
+         ON CONFLICT (source_id, pbx_call_id) DO UPDATE SET updated_at = calls.updated_at \
+         RETURNING {HEAD}, event_count"
     );
-    Ok(with_tx!(tx, |x| sqlx::query_as(&sql)
+    let row: CallHeadRow = with_tx!(tx, |x| sqlx::query_as(&sql)
         .bind(c.source_id)
         .bind(c.pbx_call_id)
         .bind(c.direction)
@@ -104,12 +107,19 @@ pub async fn insert_call(tx: &mut Tx, c: &NewCall<'_>) -> DbResult<Option<CallHe
         .bind(c.did)
         .bind(c.started_at)
         .bind(c.now)
-        .fetch_optional(x)
-        .await)?)
+        .fetch_one(x)
+        .await)?;
+    Ok((row.head, row.event_count == 0))
 }
 
-/// Sets the caller of a call whose first events carried none (a hang-up or answer delivered
-/// before the ringing that names the caller), and the block-list state with it.
+#[derive(FromRow)]
+struct CallHeadRow {
+    #[sqlx(flatten)]
+    head: CallHead,
+    event_count: i64,
+}
+
+/// Sets the caller of a call that was started by an event that did not name one.
 pub async fn fill_caller(tx: &mut Tx, call_id: i64, c: &NewCall<'_>) -> DbResult<()> {
     const SQL: &str = "UPDATE calls SET caller_raw = $2, caller_e164 = $3, caller_kind = $4, client_id = $5, \
         candidates = $6, did = COALESCE(did, $7), state = CASE WHEN $8 = 'blocked' THEN $8 ELSE state END \
