@@ -2,6 +2,12 @@
 //! time, the caller match and the block-list check — the reads done outside the writer's
 //! transaction so that the writer only writes.
 
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use dashmap::DashMap;
 use sha2::{Digest, Sha256};
 
 use super::{CallEvent, Direction};
@@ -14,21 +20,74 @@ use crate::{
 };
 
 /// The idempotency key of an event: the PBX's own id; else the call id, type, time and
-/// extension when the PBX gave a time; else a SHA-256 of the event's raw text (a redelivery
-/// is byte-identical).
+/// extension when the PBX gave a time (plus a digest of the phones rung and of a recording
+/// link); else a SHA-256 of the event's raw text (a redelivery is byte-identical).
+///
+/// A PBX may send several *new* events of one kind in the same second: a ringing event per
+/// phone, or the hang-up again once its recording is ready. What tells them apart is part of
+/// the key, or all but the first would be dropped as redeliveries.
 pub fn dedup_key(e: &CallEvent) -> String {
     if let Some(id) = &e.event_id {
         return format!("id:{id}");
     }
     if let Some(at) = e.at {
-        return format!(
+        let mut key = format!(
             "k:{}:{}:{at}:{}",
             e.pbx_call_id,
             e.kind.as_str(),
             e.extension.as_deref().unwrap_or("")
         );
+        if !e.extensions.is_empty() || e.recording_url.is_some() {
+            // A digest keeps the key short however many phones or however long the link.
+            let extra = format!("{:?}{:?}", e.extensions, e.recording_url);
+            key.push(':');
+            key.push_str(&hex::encode(&Sha256::digest(extra.as_bytes())[..8]));
+        }
+        return key;
     }
     format!("h:{}", hex::encode(Sha256::digest(e.raw.as_bytes())))
+}
+
+/// How long a caller match is reused. A call's ringing, answer and hang-up all name the same
+/// number within seconds; matching it once saves two queries per later event. Client and
+/// block-list writes on this instance clear the cache; another instance's writes are seen
+/// here within this time.
+const CALLER_TTL: Duration = Duration::from_secs(3);
+/// Entries kept before expired ones are swept.
+const CALLER_CACHE_MAX: usize = 20_000;
+
+/// Recent caller matches by the number as sent.
+#[derive(Clone, Default)]
+pub struct CallerCache {
+    entries: Arc<DashMap<String, (CallerMatch, bool, Instant)>>,
+}
+
+impl CallerCache {
+    /// Forgets everything (after a client or block-list change).
+    pub fn clear(&self) {
+        self.entries.clear();
+    }
+
+    async fn lookup(&self, state: &AppState, raw: &str) -> AppResult<(CallerMatch, bool)> {
+        if let Some(e) = self.entries.get(raw)
+            && e.2.elapsed() < CALLER_TTL
+        {
+            return Ok((e.0.clone(), e.1));
+        }
+        let caller = matching::match_caller(&state.db, state.config.default_region, raw).await?;
+        let blocked = match (&caller.number, caller.kind) {
+            (Some(n), MatchKind::Client | MatchKind::Ambiguous | MatchKind::Unknown) => {
+                db::blocked::is_blocked(&state.db, n).await?
+            }
+            _ => false,
+        };
+        if self.entries.len() >= CALLER_CACHE_MAX {
+            self.entries.retain(|_, e| e.2.elapsed() < CALLER_TTL);
+        }
+        self.entries
+            .insert(raw.to_owned(), (caller.clone(), blocked, Instant::now()));
+        Ok((caller, blocked))
+    }
 }
 
 /// Prepares a request's events.
@@ -46,21 +105,16 @@ pub async fn prepare(
             Direction::Inbound => e.from.clone(),
             Direction::Outbound => e.to.clone(),
         };
-        let caller = match (&caller_raw, e.withheld) {
-            (Some(raw), false) => {
-                matching::match_caller(&state.db, state.config.default_region, raw).await?
-            }
-            _ => CallerMatch {
-                number: None,
-                matches: Vec::new(),
-                kind: MatchKind::Anonymous,
-            },
-        };
-        let blocked = match (&caller.number, caller.kind) {
-            (Some(n), MatchKind::Client | MatchKind::Ambiguous | MatchKind::Unknown) => {
-                db::blocked::is_blocked(&state.db, n).await?
-            }
-            _ => false,
+        let (caller, blocked) = match (&caller_raw, e.withheld) {
+            (Some(raw), false) => state.callers.lookup(state, raw).await?,
+            _ => (
+                CallerMatch {
+                    number: None,
+                    matches: Vec::new(),
+                    kind: MatchKind::Anonymous,
+                },
+                false,
+            ),
         };
         out.push(Prepared {
             event_id: dedup_key(&e),
