@@ -16,6 +16,9 @@ const DUPLICATE_WITHOUT_ID: &str = include_str!("../fixtures/generic/duplicate_w
 const OUT_OF_ORDER: &str = include_str!("../fixtures/generic/out_of_order.json");
 const OUT_OF_ORDER_CALLER_ON_EVERY_EVENT: &str =
     include_str!("../fixtures/generic/out_of_order_caller_on_every_event.json");
+const RINGING_PER_PHONE: &str = include_str!("../fixtures/generic/ringing_per_phone.json");
+const RECORDING_AFTER_THE_END: &str =
+    include_str!("../fixtures/generic/recording_after_the_end.json");
 const LATE: &str = include_str!("../fixtures/generic/late.json");
 const ANONYMOUS: &str = include_str!("../fixtures/generic/anonymous.json");
 const INTERNAL: &str = include_str!("../fixtures/generic/internal.json");
@@ -116,6 +119,29 @@ async fn a_call_ringing_three_phones_is_one_call_answered_by_one_operator() {
     assert_eq!(call["answered_extension"], "102");
     assert_eq!(call["operator_id"], ivan);
     assert!(app.callbacks("open").await.is_empty(), "nothing was missed");
+}
+
+#[tokio::test]
+async fn a_ringing_event_per_phone_in_the_same_second_rings_every_phone() {
+    // Arrange: no event ids; the PBX's clock has whole seconds.
+    let app = spawn_app().await;
+
+    // Act
+    let answers = app.post_each(&fixture_events(RINGING_PER_PHONE)).await;
+
+    // Assert
+    let duplicates: Vec<&Value> = answers
+        .iter()
+        .map(|a| &a["events"][0]["duplicate"])
+        .collect();
+    assert_eq!(
+        duplicates,
+        [&json!(false); 3],
+        "each phone's ring is a new event"
+    );
+    assert_eq!(app.calls().await.len(), 1);
+    let call = app.call_by_pbx_id("per-phone-1").await;
+    assert_eq!(call["extensions"], json!(["101", "102", "103"]));
 }
 
 #[tokio::test]
@@ -311,6 +337,25 @@ async fn events_after_the_end_are_kept_as_late_and_never_reopen_the_call() {
     assert_eq!(late, [false, false, true, true]);
     let open = app.callbacks("open").await;
     assert_eq!(open.len(), 1, "the late answer closed nothing: {open:?}");
+}
+
+#[tokio::test]
+async fn a_recording_link_sent_after_the_end_with_the_end_time_is_kept() {
+    // Arrange: no event ids; the PBX repeats the hang-up, with the end time, once the
+    // recording is ready.
+    let app = spawn_app().await;
+
+    // Act
+    let answers = app
+        .post_each(&fixture_events(RECORDING_AFTER_THE_END))
+        .await;
+
+    // Assert
+    assert_eq!(answers[3]["events"][0]["duplicate"], false);
+    let call = app.call_by_pbx_id("rec-1").await;
+    assert_eq!(call["state"], "completed");
+    assert_eq!(call["talk_seconds"], 120);
+    assert_eq!(call["recording_url"], "https://pbx.example/rec/rec-1.mp3");
 }
 
 #[tokio::test]
