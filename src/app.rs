@@ -56,6 +56,8 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// This process's id among instances sharing a database.
     pub instance: String,
+    /// Recent caller matches for the webhook path.
+    pub callers: ingest::prepare::CallerCache,
 }
 
 impl AppState {
@@ -80,6 +82,7 @@ impl AppState {
             writer,
             shutdown: CancellationToken::new(),
             instance,
+            callers: ingest::prepare::CallerCache::default(),
         }
     }
 }

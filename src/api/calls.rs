@@ -237,6 +237,7 @@ async fn block_number(
         .map_err(|e| AppError::invalid("number", e.to_string()))?;
     let by = p.user.as_ref().map(|u| u.id);
     db::blocked::block(&state.db, n.e164(), input.reason.as_deref(), by, now_ms()).await?;
+    state.callers.clear();
     Ok((
         StatusCode::CREATED,
         AppJson(json!({ "number": n.e164(), "reason": input.reason })),
@@ -251,6 +252,7 @@ async fn unblock_number(
     p.require(Permission::ManageBlockList)?;
     let n = PhoneNumber::parse(&number, state.config.default_region)
         .map_err(|e| AppError::invalid("number", e.to_string()))?;
+    state.callers.clear();
     if db::blocked::unblock(&state.db, n.e164()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

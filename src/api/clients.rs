@@ -95,6 +95,7 @@ async fn create_client(
     let mut tx = state.db.begin().await?;
     let id = db::clients::insert_client(&mut tx, &draft).await?;
     tx.commit().await?;
+    state.callers.clear();
     Ok((
         StatusCode::CREATED,
         AppJson(db::clients::get_client(&state.db, id).await?.into()),
@@ -140,6 +141,7 @@ async fn delete_client(
 ) -> AppResult<StatusCode> {
     principal.require(Permission::DeleteClients)?;
     db::clients::soft_delete_client(&state.db, id).await?;
+    state.callers.clear();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -147,6 +149,7 @@ async fn save(state: &AppState, id: i64, draft: &ClientDraft) -> AppResult<AppJs
     let mut tx = state.db.begin().await?;
     db::clients::update_client(&mut tx, id, draft).await?;
     tx.commit().await?;
+    state.callers.clear();
     Ok(AppJson(
         db::clients::get_client(&state.db, id).await?.into(),
     ))
