@@ -134,6 +134,10 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like `spawn_app`, changing the configuration first.
 pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    // TEST_LOG=1 shows the servers' logs (e.g. the cause of a 500).
+    if std::env::var("TEST_LOG").is_ok() {
+        orderline::telemetry::init_tracing(&Config::defaults().log);
+    }
     let (url, guard) = fresh_database().await;
     let mut config = test_config(&url);
     change(&mut config);

@@ -6,9 +6,9 @@ mod helpers;
 
 mod auth;
 mod calls_flow;
-mod formats;
 mod calls_lifecycle;
 mod clients;
+mod formats;
 mod health;
 mod live;
 mod lookup;
