@@ -266,9 +266,11 @@ fn announce(
         return;
     }
     let new_ring = before.created || s.extensions.iter().any(|x| !before.extensions.contains(x));
-    // A call that rang no extension popped up at every ready operator: its answer and end must
-    // reach them all too, even though the answer names an extension.
-    let broadcast = s.extensions.is_empty() || (!before.created && before.extensions.is_empty());
+    // An inbound call that rang no extension popped up at every ready operator: its answer and
+    // end must reach them all too, even though the answer names an extension. An outbound call
+    // concerns only the operator who placed it.
+    let broadcast = s.direction == Direction::Inbound
+        && (s.extensions.is_empty() || (!before.created && before.extensions.is_empty()));
     let mut push = |kind: &'static str| {
         live.push(PendingLive {
             kind,
