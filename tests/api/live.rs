@@ -141,6 +141,25 @@ async fn the_answer_to_a_call_that_rang_no_extension_reaches_every_ready_operato
 }
 
 #[tokio::test]
+async fn an_outbound_call_pops_up_at_no_other_operator() {
+    // Arrange
+    let app = spawn_app().await;
+    let (_, ivan) = operator(&app, "ivan", Some("102")).await;
+    let mut ivan = app.sse(&ivan, None, None).await;
+
+    // Act: olga (101) calls a client.
+    let outbound = json!([
+        {"call_id": "o-1", "type": "ringing", "direction": "outbound", "from": "101", "to": "+79161234567"},
+        {"call_id": "o-1", "type": "answered", "direction": "outbound", "extension": "101"},
+        {"call_id": "o-1", "type": "hangup", "direction": "outbound", "cause": "normal"}
+    ]);
+    assert_eq!(app.post_events(&outbound).await.0, 200);
+
+    // Assert
+    assert_next_is_sentinel(&app, &mut ivan, &["102"]).await;
+}
+
+#[tokio::test]
 async fn a_manager_session_and_an_admin_token_receive_every_event() {
     // Arrange
     let app = spawn_app().await;
