@@ -1,6 +1,6 @@
-//! Applying one event to its call, inside the writer's transaction: store the event (or count
-//! a redelivery), recompute the call from all its events with the pure state machine, rewrite
-//! the call, and turn what changed into callback work and live events.
+//! Applying a batch of events inside the writer's transaction: store each event (or count a
+//! redelivery), recompute each call from all its events with the pure state machine, rewrite
+//! it, and turn what changed into callback work and live events.
 
 use serde_json::{Value, json};
 
@@ -11,8 +11,8 @@ use super::{
 use crate::{
     config::CallsConfig,
     db::{
-        DbResult, Tx,
-        calls::{self, CallHead, Derived, NewCall, NewEvent},
+        DbResult, Tx, call_batch as batch,
+        calls::{self, CallHead, Derived, EventRow, NewCall, NewEvent},
     },
     domain::time::rfc3339,
     ingest::{CallEvent, Direction},
@@ -65,68 +65,192 @@ pub struct PendingLive {
     pub data: Value,
 }
 
-/// Applies one event. `now` is the batch's clock.
-pub async fn apply(
+/// One event of a batch and the source it came from.
+pub struct Item<'a> {
+    /// The source.
+    pub source_id: &'a str,
+    /// The event.
+    pub p: &'a Prepared,
+}
+
+/// The events of one call within a batch.
+struct CallWork {
+    key: (String, String),
+    /// Indexes into the batch, in arrival order.
+    items: Vec<usize>,
+}
+
+/// Applies a batch of events (in arrival order) inside the writer's transaction, with a few
+/// multi-row statements: find or create every call, store every event, load the calls'
+/// events, then re-derive and rewrite each call once. `now` is the batch's clock.
+pub async fn apply_batch(
     tx: &mut Tx,
-    source_id: &str,
-    p: &Prepared,
+    items: &[Item<'_>],
     cfg: &CallsConfig,
     now: i64,
     live: &mut Vec<PendingLive>,
-) -> DbResult<Outcome> {
-    let (head, created) = find_or_create(tx, source_id, p, now).await?;
-    let data = serde_json::to_string(&p.event).map_err(|e| anyhow::anyhow!(e))?;
-    let new_event = NewEvent {
-        call_id: head.id,
-        source_id,
-        event_id: &p.event_id,
-        kind: p.event.kind.as_str(),
-        at: p.at,
-        received_at: p.received_at,
-        data: &data,
-        raw: &p.event.raw,
-    };
-    if calls::insert_event(tx, &new_event).await?.is_none() {
-        let call_id = calls::count_duplicate(tx, source_id, &p.event_id).await?;
-        metrics::counter!("call_events_duplicate_total").increment(1);
-        return Ok(Outcome {
-            call_id,
-            duplicate: true,
-            state: State::parse(&head.state).unwrap_or(State::Ringing),
-        });
+) -> DbResult<Vec<Outcome>> {
+    let work = group_by_call(items);
+    let mut heads = find_or_create(tx, items, &work, now).await?;
+    let inserted = store_events(tx, items, &heads).await?;
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; items.len()];
+    let changed: Vec<&CallWork> = work
+        .iter()
+        .filter(|w| w.items.iter().any(|&i| inserted[i]))
+        .collect();
+    let ids: Vec<i64> = changed
+        .iter()
+        .filter_map(|w| heads.get(&w.key).map(|(h, _)| h.id))
+        .collect();
+    let mut events = batch::events_of_calls(tx, &ids).await?;
+    for w in &changed {
+        let Some((head, created)) = heads.remove(&w.key) else {
+            continue;
+        };
+        let rows = events.remove(&head.id).unwrap_or_default();
+        let (derived, flags) = recompute(&head, rows)?;
+        write_derived(tx, head.id, &derived, flags, now).await?;
+        let before = Before::of(&head, created);
+        callbacks::on_change(tx, &head, &before, &derived, cfg, now, live).await?;
+        let last = w
+            .items
+            .iter()
+            .rev()
+            .map(|&i| &items[i])
+            .find(|it| it.p.caller.number.is_some());
+        let last = last.unwrap_or(&items[w.items[w.items.len() - 1]]);
+        announce(&head, &before, &derived, last.source_id, last.p, live);
+        for &i in &w.items {
+            outcomes[i] = Some(Outcome {
+                call_id: head.id,
+                duplicate: !inserted[i],
+                state: derived.state,
+            });
+        }
     }
-    let (derived, rows) = recompute(tx, &head).await?;
-    write_derived(tx, head.id, &derived, rows, now).await?;
-    let before = Before::of(&head, created);
-    callbacks::on_change(tx, &head, &before, &derived, cfg, now, live).await?;
-    announce(&head, &before, &derived, source_id, p, live);
-    Ok(Outcome {
-        call_id: head.id,
-        duplicate: false,
-        state: derived.state,
-    })
+    // Calls whose every event of this batch was a redelivery: nothing changed.
+    for w in &work {
+        if let Some((head, _)) = heads.get(&w.key) {
+            for &i in &w.items {
+                let state = State::parse(&head.state).unwrap_or(State::Ringing);
+                outcomes[i] = Some(Outcome {
+                    call_id: head.id,
+                    duplicate: true,
+                    state,
+                });
+            }
+        }
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.expect("every item belongs to one call"))
+        .collect())
 }
 
+/// Groups the batch by call, sorted by key (a stable lock order across instances).
+fn group_by_call(items: &[Item<'_>]) -> Vec<CallWork> {
+    let mut by_key: std::collections::BTreeMap<(String, String), Vec<usize>> = Default::default();
+    for (i, it) in items.iter().enumerate() {
+        by_key
+            .entry((it.source_id.to_owned(), it.p.event.pbx_call_id.clone()))
+            .or_default()
+            .push(i);
+    }
+    by_key
+        .into_iter()
+        .map(|(key, items)| CallWork { key, items })
+        .collect()
+}
+
+type Heads = std::collections::HashMap<(String, String), (CallHead, bool)>;
+
+/// Finds or creates every call of the batch; a call started by an event that did not name the
+/// caller gets it from the first event that does.
 async fn find_or_create(
     tx: &mut Tx,
-    source_id: &str,
-    p: &Prepared,
+    items: &[Item<'_>],
+    work: &[CallWork],
     now: i64,
-) -> DbResult<(CallHead, bool)> {
-    let pbx = p.event.pbx_call_id.as_str();
-    let candidates: Vec<i64> = p.caller.matches.iter().map(|m| m.client_id).collect();
-    let candidates = serde_json::to_string(&candidates).unwrap_or_else(|_| "[]".into());
-    let new = new_call(source_id, p, &candidates, now);
-    let (head, created) = calls::upsert_call(tx, &new).await?;
-    // Events may arrive in any order: the first to name the caller sets it.
-    if !created && head.caller_raw.is_none() && p.caller_raw.is_some() {
-        calls::fill_caller(tx, head.id, &new).await?;
-        let head = calls::find_call_for_update(tx, source_id, pbx)
-            .await?
-            .ok_or(crate::db::DbError::NotFound("call"))?;
-        return Ok((head, false));
+) -> DbResult<Heads> {
+    let candidates: Vec<String> = work
+        .iter()
+        .map(|w| {
+            let ids: Vec<i64> = items[w.items[0]]
+                .p
+                .caller
+                .matches
+                .iter()
+                .map(|m| m.client_id)
+                .collect();
+            serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())
+        })
+        .collect();
+    let news: Vec<NewCall<'_>> = work
+        .iter()
+        .zip(&candidates)
+        .map(|(w, c)| new_call(items[w.items[0]].source_id, items[w.items[0]].p, c, now))
+        .collect();
+    let mut heads = batch::upsert_calls(tx, &news).await?;
+    for w in work {
+        let Some((head, created)) = heads.get(&w.key) else {
+            continue;
+        };
+        let namer = w
+            .items
+            .iter()
+            .map(|&i| &items[i])
+            .find(|it| it.p.caller_raw.is_some());
+        if let (false, None, Some(it)) = (*created, &head.caller_raw, namer) {
+            let ids: Vec<i64> = it.p.caller.matches.iter().map(|m| m.client_id).collect();
+            let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+            calls::fill_caller(tx, head.id, &new_call(it.source_id, it.p, &ids, now)).await?;
+            let fresh = calls::find_call_for_update(tx, &w.key.0, &w.key.1)
+                .await?
+                .ok_or(crate::db::DbError::NotFound("call"))?;
+            heads.insert(w.key.clone(), (fresh, false));
+        }
     }
-    Ok((head, created))
+    Ok(heads)
+}
+
+/// Stores the batch's events; returns, per item, whether it was new (not a redelivery).
+async fn store_events(tx: &mut Tx, items: &[Item<'_>], heads: &Heads) -> DbResult<Vec<bool>> {
+    let data: Vec<String> = items
+        .iter()
+        .map(|it| serde_json::to_string(&it.p.event))
+        .collect::<Result<_, _>>()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let mut rows = Vec::with_capacity(items.len());
+    for (it, data) in items.iter().zip(&data) {
+        let key = (it.source_id.to_owned(), it.p.event.pbx_call_id.clone());
+        let call_id = heads
+            .get(&key)
+            .map(|(h, _)| h.id)
+            .ok_or(crate::db::DbError::NotFound("call"))?;
+        rows.push(NewEvent {
+            call_id,
+            source_id: it.source_id,
+            event_id: &it.p.event_id,
+            kind: it.p.event.kind.as_str(),
+            at: it.p.at,
+            received_at: it.p.received_at,
+            data,
+            raw: &it.p.event.raw,
+        });
+    }
+    let mut stored = batch::insert_events(tx, &rows).await?;
+    let mut fresh = Vec::with_capacity(items.len());
+    for it in items {
+        // The first item with a newly stored key is new; any later one with the same key,
+        // and every item whose key was stored before, is a redelivery.
+        let new = stored.remove(&(it.source_id.to_owned(), it.p.event_id.clone()));
+        if !new {
+            calls::count_duplicate(tx, it.source_id, &it.p.event_id).await?;
+            metrics::counter!("call_events_duplicate_total").increment(1);
+        }
+        fresh.push(new);
+    }
+    Ok(fresh)
 }
 
 /// The call an event starts (or the caller it names, for a call started without one).
@@ -158,8 +282,10 @@ fn new_call<'a>(source_id: &'a str, p: &'a Prepared, candidates: &'a str, now: i
 }
 
 /// Re-derives the call from every stored event.
-async fn recompute(tx: &mut Tx, head: &CallHead) -> DbResult<(CallState, Vec<(i64, bool, bool)>)> {
-    let rows = calls::events_of_call(tx, head.id).await?;
+fn recompute(
+    head: &CallHead,
+    rows: Vec<EventRow>,
+) -> DbResult<(CallState, Vec<(i64, bool, bool)>)> {
     let timed: Vec<TimedEvent> = rows
         .iter()
         .filter_map(|r| {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::service::{self, Outcome, PendingLive, Prepared};
+use super::service::{self, Item, Outcome, PendingLive, Prepared};
 use crate::{
     config::CallsConfig,
     db::{self, Db, DbError, DbResult, live::LiveRow},
@@ -144,16 +144,22 @@ async fn commit(ctx: &Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec<Liv
     let now = now_ms();
     let mut tx = ctx.db.begin().await?;
     let mut pending: Vec<PendingLive> = Vec::new();
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let mut out = Vec::with_capacity(job.events.len());
-        for p in &job.events {
-            out.push(
-                service::apply(&mut tx, &job.source_id, p, &ctx.cfg, now, &mut pending).await?,
-            );
-        }
-        outcomes.push(out);
-    }
+    let items: Vec<Item<'_>> = jobs
+        .iter()
+        .flat_map(|job| {
+            job.events.iter().map(|p| Item {
+                source_id: &job.source_id,
+                p,
+            })
+        })
+        .collect();
+    let mut flat = service::apply_batch(&mut tx, &items, &ctx.cfg, now, &mut pending)
+        .await?
+        .into_iter();
+    let outcomes: Vec<Vec<Outcome>> = jobs
+        .iter()
+        .map(|job| flat.by_ref().take(job.events.len()).collect())
+        .collect();
     let mut rows = Vec::with_capacity(pending.len());
     if !pending.is_empty() {
         db::live::lock_outbox(&mut tx).await?;

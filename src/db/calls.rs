@@ -58,7 +58,7 @@ pub struct NewCall<'a> {
     pub now: i64,
 }
 
-const HEAD: &str = "id, state, direction, caller_raw, caller_e164, caller_kind, client_id, extensions, \
+pub(crate) const HEAD: &str = "id, state, direction, caller_raw, caller_e164, caller_kind, client_id, extensions, \
     answered_at, ended_at";
 
 /// The call of a source and PBX call id, locked for this transaction on PostgreSQL (on SQLite
@@ -81,42 +81,6 @@ pub async fn find_call_for_update(
         .bind(pbx_call_id)
         .fetch_optional(c)
         .await)?)
-}
-
-/// Finds the call or creates it, in one statement, and locks it for this transaction (on
-/// PostgreSQL the no-op `DO UPDATE` takes the row lock even when the call exists). Returns
-/// the call and whether this statement created it (a call has events once it exists).
-pub async fn upsert_call(tx: &mut Tx, c: &NewCall<'_>) -> DbResult<(CallHead, bool)> {
-    let sql = format!(
-        "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, \
-         caller_kind, client_id, candidates, did, started_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
-         ON CONFLICT (source_id, pbx_call_id) DO UPDATE SET updated_at = calls.updated_at \
-         RETURNING {HEAD}, event_count"
-    );
-    let row: CallHeadRow = with_tx!(tx, |x| sqlx::query_as(&sql)
-        .bind(c.source_id)
-        .bind(c.pbx_call_id)
-        .bind(c.direction)
-        .bind(c.state)
-        .bind(c.caller_raw)
-        .bind(c.caller_e164)
-        .bind(c.caller_kind)
-        .bind(c.client_id)
-        .bind(c.candidates)
-        .bind(c.did)
-        .bind(c.started_at)
-        .bind(c.now)
-        .fetch_one(x)
-        .await)?;
-    Ok((row.head, row.event_count == 0))
-}
-
-#[derive(FromRow)]
-struct CallHeadRow {
-    #[sqlx(flatten)]
-    head: CallHead,
-    event_count: i64,
 }
 
 /// Sets the caller of a call that was started by an event that did not name one.
@@ -159,23 +123,6 @@ pub struct NewEvent<'a> {
     pub raw: &'a str,
 }
 
-/// Stores an event; `None` when its (source, event id) is already stored (a redelivery).
-pub async fn insert_event(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<Option<i64>> {
-    const SQL: &str = "INSERT INTO call_events (call_id, source_id, event_id, kind, at, received_at, data, raw) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_id, event_id) DO NOTHING RETURNING id";
-    Ok(with_tx!(tx, |c| sqlx::query_scalar(SQL)
-        .bind(e.call_id)
-        .bind(e.source_id)
-        .bind(e.event_id)
-        .bind(e.kind)
-        .bind(e.at)
-        .bind(e.received_at)
-        .bind(e.data)
-        .bind(e.raw)
-        .fetch_optional(c)
-        .await)?)
-}
-
 /// Counts a redelivery on the stored event; returns its call.
 pub async fn count_duplicate(tx: &mut Tx, source_id: &str, event_id: &str) -> DbResult<i64> {
     const SQL: &str = "UPDATE call_events SET duplicates = duplicates + 1 WHERE source_id = $1 AND event_id = $2 \
@@ -199,15 +146,6 @@ pub struct EventRow {
     pub data: String,
     /// Stored late flag.
     pub late: bool,
-}
-
-/// All events of a call.
-pub async fn events_of_call(tx: &mut Tx, call_id: i64) -> DbResult<Vec<EventRow>> {
-    const SQL: &str = "SELECT id, at, data, late FROM call_events WHERE call_id = $1 ORDER BY id";
-    Ok(with_tx!(tx, |c| sqlx::query_as(SQL)
-        .bind(call_id)
-        .fetch_all(c)
-        .await)?)
 }
 
 /// Updates an event's late flag.

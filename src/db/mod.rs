@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod blocked;
+pub mod call_batch;
 pub mod callbacks;
 pub mod calls;
 pub mod clients;
