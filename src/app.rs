@@ -194,6 +194,7 @@ impl App {
         let mut background = vec![
             tokio::spawn(housekeeping(state.clone())),
             tokio::spawn(sweep(state.clone())),
+            tokio::spawn(checkpoint(db.clone())),
         ];
         if let Db::Postgres(pool) = &db {
             let listen = realtime::pg::listen(
@@ -231,6 +232,18 @@ async fn housekeeping(state: AppState) {
         if let Err(e) = crate::db::sessions::delete_expired_sessions(&state.db, now).await {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }
+    }
+}
+
+/// Checkpoints the SQLite WAL every second, off the writer's path.
+async fn checkpoint(db: Db) {
+    if !matches!(db, Db::Sqlite(_)) {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        db.checkpoint().await;
     }
 }
 

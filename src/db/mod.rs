@@ -195,6 +195,16 @@ impl Db {
         with_pool!(self, |p| (p.size(), p.num_idle()))
     }
 
+    /// Copies the SQLite write-ahead log into the database file without blocking writers
+    /// (`PRAGMA wal_checkpoint(PASSIVE)`); nothing on PostgreSQL.
+    pub async fn checkpoint(&self) {
+        if let Db::Sqlite(p) = self
+            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(p).await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
+
     /// Which backend this is ("sqlite" / "postgres").
     pub fn backend(&self) -> &'static str {
         match self {
@@ -241,6 +251,9 @@ async fn open_sqlite(cfg: &DatabaseConfig) -> anyhow::Result<SqlitePool> {
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true)
         .pragma("temp_store", "memory")
+        // Checkpoints run in the background every second (`Db::checkpoint`), so that no commit
+        // pays for one; this larger automatic threshold is only a safety net.
+        .pragma("wal_autocheckpoint", "10000")
         .optimize_on_close(true, None);
     SqlitePoolOptions::new()
         .max_connections(cfg.max_connections)
