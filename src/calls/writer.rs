@@ -196,9 +196,14 @@ async fn commit(ctx: &Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec<Liv
     Ok((outcomes, rows))
 }
 
-/// Deadlocks and serialisation failures (PostgreSQL, several instances) and a busy SQLite
-/// database are worth another try.
+/// Deadlocks and serialisation failures (PostgreSQL, several instances), a unique conflict
+/// and a busy SQLite database are worth another try.
 fn retryable(e: &DbError) -> bool {
+    // Two instances opening the same number's callback at once: the loser's retry finds the
+    // winner's task and counts its attempt there.
+    if matches!(e, DbError::Conflict { .. }) {
+        return true;
+    }
     let DbError::Other(e) = e else { return false };
     let Some(sqlx::Error::Database(d)) = e.downcast_ref::<sqlx::Error>() else {
         return false;

@@ -27,10 +27,9 @@ use crate::{
 /// phone, or the hang-up again once its recording is ready. What tells them apart is part of
 /// the key, or all but the first would be dropped as redeliveries.
 pub fn dedup_key(e: &CallEvent) -> String {
-    if let Some(id) = &e.event_id {
-        return format!("id:{id}");
-    }
-    if let Some(at) = e.at {
+    let key = if let Some(id) = &e.event_id {
+        format!("id:{id}")
+    } else if let Some(at) = e.at {
         let mut key = format!(
             "k:{}:{}:{at}:{}",
             e.pbx_call_id,
@@ -43,9 +42,16 @@ pub fn dedup_key(e: &CallEvent) -> String {
             key.push(':');
             key.push_str(&hex::encode(&Sha256::digest(extra.as_bytes())[..8]));
         }
-        return key;
+        key
+    } else {
+        return format!("h:{}", hex::encode(Sha256::digest(e.raw.as_bytes())));
+    };
+    // Keys are indexed: a PBX's very long ids are replaced by their digest.
+    if key.len() > 240 {
+        format!("d:{}", hex::encode(Sha256::digest(key.as_bytes())))
+    } else {
+        key
     }
-    format!("h:{}", hex::encode(Sha256::digest(e.raw.as_bytes())))
 }
 
 /// How long a caller match is reused. A call's ringing, answer and hang-up all name the same
