@@ -15,6 +15,9 @@
 //! operator's stream delivered the `call.ringing` event (an event that arrived first counts 0).
 //! Results are recorded in docs/BENCHMARKS.md.
 
+#[path = "support.rs"]
+mod support;
+
 use std::{
     sync::{
         Arc, Mutex,
@@ -79,7 +82,7 @@ async fn run(p: Params) -> anyhow::Result<()> {
         .ok()
         .filter(|u| u.starts_with("postgres"))
     {
-        Some(admin) => fresh_pg_database(&admin).await?,
+        Some(admin) => support::fresh_pg_database(&admin).await?,
         None => format!("sqlite://{}", dir.path().join("bench.db").display()),
     };
     config.database.sqlite_synchronous_full =
@@ -358,19 +361,4 @@ fn print_latency(what: &str, v: &mut [Duration]) {
         at(0.99),
         at(1.0)
     );
-}
-
-async fn fresh_pg_database(admin: &str) -> anyhow::Result<String> {
-    use sqlx::Connection;
-    let name = format!("orderline_bench_{}", std::process::id());
-    let mut c = sqlx::PgConnection::connect(admin).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut c)
-        .await?;
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut c)
-        .await?;
-    let head = admin.split('?').next().unwrap_or(admin);
-    let head = head.rsplit_once('/').map_or(head, |(h, _)| h);
-    Ok(format!("{head}/{name}"))
 }

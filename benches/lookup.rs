@@ -7,6 +7,9 @@
 //!
 //! Results and the machine they were measured on are recorded in docs/BENCHMARKS.md.
 
+#[path = "support.rs"]
+mod support;
+
 use std::time::{Duration, Instant};
 
 use orderline::{
@@ -39,7 +42,7 @@ async fn run(clients: u64) -> anyhow::Result<()> {
         .ok()
         .filter(|u| u.starts_with("postgres"))
     {
-        Some(admin) => (fresh_pg_database(&admin).await?, "postgres"),
+        Some(admin) => (support::fresh_pg_database(&admin).await?, "postgres"),
         None => (
             format!("sqlite://{}", dir.path().join("bench.db").display()),
             "sqlite",
@@ -119,19 +122,4 @@ fn report(what: &str, samples: &mut [Duration]) {
         ms(at(0.99)),
         ms(samples[samples.len() - 1])
     );
-}
-
-async fn fresh_pg_database(admin: &str) -> anyhow::Result<String> {
-    use sqlx::Connection;
-    let name = format!("orderline_bench_{}", std::process::id());
-    let mut c = sqlx::PgConnection::connect(admin).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut c)
-        .await?;
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut c)
-        .await?;
-    let head = admin.split('?').next().unwrap_or(admin);
-    let head = head.rsplit_once('/').map_or(head, |(h, _)| h);
-    Ok(format!("{head}/{name}"))
 }
