@@ -15,7 +15,7 @@
 //! operator's stream delivered the `call.ringing` event (an event that arrived first counts 0).
 //! Results are recorded in docs/BENCHMARKS.md.
 
-#[path = "support.rs"]
+#[path = "support/mod.rs"]
 mod support;
 
 use std::{

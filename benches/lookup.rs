@@ -7,7 +7,7 @@
 //!
 //! Results and the machine they were measured on are recorded in docs/BENCHMARKS.md.
 
-#[path = "support.rs"]
+#[path = "support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};
