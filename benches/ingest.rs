@@ -128,7 +128,31 @@ async fn run(p: Params) -> anyhow::Result<()> {
         elapsed,
         config.database.sqlite_synchronous_full,
     );
+    batch_sizes(&base).await;
     Ok(())
+}
+
+/// The writer's mean batch size, from the server's own metrics.
+async fn batch_sizes(base: &str) {
+    let Ok(r) = reqwest::get(format!("{base}/metrics")).await else {
+        return;
+    };
+    let text = r.text().await.unwrap_or_default();
+    let value = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    if let (Some(sum), Some(count)) = (
+        value("ingest_batch_events_sum"),
+        value("ingest_batch_events_count"),
+    ) {
+        println!(
+            "writer: {count} transactions, {:.1} events per transaction on average",
+            sum / count.max(1.0)
+        );
+    }
 }
 
 /// Creates the operators (one shared password hash: hashing 500 passwords would take longer

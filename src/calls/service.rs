@@ -104,13 +104,14 @@ pub async fn apply_batch(
         .filter_map(|w| heads.get(&w.key).map(|(h, _)| h.id))
         .collect();
     let mut events = batch::events_of_calls(tx, &ids).await?;
+    let mut rewrites = Vec::with_capacity(changed.len());
     for w in &changed {
         let Some((head, created)) = heads.remove(&w.key) else {
             continue;
         };
         let rows = events.remove(&head.id).unwrap_or_default();
         let (derived, flags) = recompute(&head, rows)?;
-        write_derived(tx, head.id, &derived, flags, now).await?;
+        rewrites.push(derived_row(tx, head.id, &derived, flags, now).await?);
         let before = Before::of(&head, created);
         callbacks::on_change(tx, &head, &before, &derived, cfg, now, live).await?;
         let last = w
@@ -129,6 +130,7 @@ pub async fn apply_batch(
             });
         }
     }
+    batch::update_calls(tx, &rewrites).await?;
     // Calls whose every event of this batch was a redelivery: nothing changed.
     for w in &work {
         if let Some((head, _)) = heads.get(&w.key) {
@@ -286,10 +288,7 @@ fn new_call<'a>(source_id: &'a str, p: &'a Prepared, candidates: &'a str, now: i
 type LateFlag = (i64, bool, bool);
 
 /// Re-derives the call from every stored event.
-fn recompute(
-    head: &CallHead,
-    rows: Vec<EventRow>,
-) -> DbResult<(CallState, Vec<LateFlag>)> {
+fn recompute(head: &CallHead, rows: Vec<EventRow>) -> DbResult<(CallState, Vec<LateFlag>)> {
     let timed: Vec<TimedEvent> = rows
         .iter()
         .filter_map(|r| {
@@ -313,30 +312,31 @@ fn recompute(
     Ok((derived, flags))
 }
 
-async fn write_derived(
+/// Stores changed late flags and returns the call's derived columns.
+async fn derived_row(
     tx: &mut Tx,
     call_id: i64,
     s: &CallState,
     flags: Vec<LateFlag>,
     now: i64,
-) -> DbResult<()> {
+) -> DbResult<Derived> {
     for (id, was, is) in &flags {
         if was != is {
             calls::set_event_late(tx, *id, *is).await?;
         }
     }
-    let extensions = serde_json::to_string(&s.extensions).unwrap_or_else(|_| "[]".into());
-    let d = Derived {
+    Ok(Derived {
+        call_id,
         state: s.state.as_str(),
         direction: s.direction.as_str(),
         forwarded: s.forwarded,
         transferred: s.transferred,
-        queue: s.queue.as_deref(),
-        extensions: &extensions,
-        answered_extension: s.answered_extension.as_deref(),
+        queue: s.queue.clone(),
+        extensions: serde_json::to_string(&s.extensions).unwrap_or_else(|_| "[]".into()),
+        answered_extension: s.answered_extension.clone(),
         cause: s.cause.map(|c| c.as_str()),
-        recording_url: s.recording_url.as_deref(),
-        forwarded_from: s.forwarded_from.as_deref(),
+        recording_url: s.recording_url.clone(),
+        forwarded_from: s.forwarded_from.clone(),
         started_at: s.started_at,
         answered_at: s.answered_at,
         ended_at: s.ended_at,
@@ -344,8 +344,7 @@ async fn write_derived(
         talk_seconds: s.talk_seconds(),
         event_count: flags.len() as i64,
         now,
-    };
-    calls::update_derived(tx, call_id, &d).await
+    })
 }
 
 /// What the call looked like before this event.

@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::service::{self, Item, Outcome, PendingLive, Prepared};
 use crate::{
     config::CallsConfig,
-    db::{self, Db, DbError, DbResult, live::LiveRow},
+    db::{self, Db, DbError, DbResult, call_batch::NewLive, live::LiveRow},
     domain::time::now_ms,
     realtime::{Hub, LiveEvent, pg::Announcement},
 };
@@ -160,30 +160,20 @@ async fn commit(ctx: &Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec<Liv
         .iter()
         .map(|job| flat.by_ref().take(job.events.len()).collect())
         .collect();
-    let mut rows = Vec::with_capacity(pending.len());
+    let mut rows = Vec::new();
     if !pending.is_empty() {
         db::live::lock_outbox(&mut tx).await?;
-        for p in pending {
-            let extensions = serde_json::to_string(&p.extensions).unwrap_or_else(|_| "[]".into());
-            let data = p.data.to_string();
-            let id = db::live::insert_live(
-                &mut tx,
-                now,
-                p.kind,
-                p.call_id,
-                &extensions,
-                p.broadcast,
-                &data,
-            )
-            .await?;
-            rows.push(LiveRow {
-                id,
-                kind: p.kind.to_owned(),
-                extensions,
+        let new: Vec<NewLive> = pending
+            .into_iter()
+            .map(|p| NewLive {
+                kind: p.kind,
+                call_id: p.call_id,
+                extensions: serde_json::to_string(&p.extensions).unwrap_or_else(|_| "[]".into()),
                 broadcast: p.broadcast,
-                data,
-            });
-        }
+                data: p.data.to_string(),
+            })
+            .collect();
+        rows = db::call_batch::insert_live(&mut tx, now, new).await?;
         let ids = rows.iter().map(|r| r.id).collect();
         let note = serde_json::to_string(&Announcement {
             from: ctx.instance.clone(),

@@ -8,7 +8,8 @@ use sqlx::FromRow;
 
 use super::{
     DbResult, Tx,
-    calls::{CallHead, EventRow, NewCall, NewEvent},
+    calls::{CallHead, Derived, EventRow, NewCall, NewEvent},
+    live::LiveRow,
     with_tx,
 };
 
@@ -168,6 +169,136 @@ pub async fn events_of_calls(
         }
     }
     Ok(out)
+}
+
+/// Rewrites the derived columns of several calls in one statement per chunk (a VALUES list
+/// joined by id; the operator is the active user with the answering extension).
+pub async fn update_calls(tx: &mut Tx, rows: &[Derived]) -> DbResult<()> {
+    for chunk in rows.chunks(CHUNK) {
+        let mut sql = String::from(
+            "WITH v (id, state, direction, forwarded, transferred, queue, extensions, answered_extension, cause, \
+             recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, talk_seconds, \
+             event_count, updated_at) AS (VALUES ",
+        );
+        push_rows(&mut sql, chunk.len(), 18, |b| {
+            let cells: Vec<String> = (1..=18).map(|k| format!("${}", b + k)).collect();
+            format!("({})", cells.join(", "))
+        });
+        sql.push_str(
+            ") UPDATE calls SET (state, direction, forwarded, transferred, queue, extensions, answered_extension, \
+             operator_id, cause, recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, \
+             talk_seconds, event_count, updated_at) = (SELECT v.state, v.direction, v.forwarded, v.transferred, \
+             v.queue, v.extensions, v.answered_extension, \
+             (SELECT u.id FROM users u WHERE u.extension = v.answered_extension AND u.active), v.cause, \
+             v.recording_url, v.forwarded_from, v.started_at, v.answered_at, v.ended_at, v.wait_seconds, \
+             v.talk_seconds, v.event_count, v.updated_at FROM v WHERE v.id = calls.id) \
+             WHERE calls.id IN (SELECT id FROM v)",
+        );
+        with_tx!(tx, |x| {
+            let mut q = sqlx::query(&sql);
+            for d in chunk {
+                q = q
+                    .bind(d.call_id)
+                    .bind(d.state)
+                    .bind(d.direction)
+                    .bind(d.forwarded)
+                    .bind(d.transferred)
+                    .bind(&d.queue)
+                    .bind(&d.extensions)
+                    .bind(&d.answered_extension)
+                    .bind(d.cause)
+                    .bind(&d.recording_url)
+                    .bind(&d.forwarded_from)
+                    .bind(d.started_at)
+                    .bind(d.answered_at)
+                    .bind(d.ended_at)
+                    .bind(d.wait_seconds)
+                    .bind(d.talk_seconds)
+                    .bind(d.event_count)
+                    .bind(d.now);
+            }
+            q.execute(x).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// A live event to append.
+pub struct NewLive {
+    /// `call.ringing`, …
+    pub kind: &'static str,
+    /// The call.
+    pub call_id: Option<i64>,
+    /// Extensions (JSON).
+    pub extensions: String,
+    /// For every ready operator.
+    pub broadcast: bool,
+    /// Payload (JSON).
+    pub data: String,
+}
+
+#[derive(FromRow)]
+struct LiveId {
+    id: i64,
+    kind: String,
+    data: String,
+}
+
+/// Appends live events in one statement per chunk and returns them as stored, in id order.
+/// Rows are matched back by kind and payload (each payload names its call or callback, so no
+/// two events of a batch are equal), never by the order the database returns them in.
+pub async fn insert_live(tx: &mut Tx, at: i64, events: Vec<NewLive>) -> DbResult<Vec<LiveRow>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut pending: HashMap<(String, String), NewLive> = HashMap::new();
+    for chunk in events.chunks(CHUNK) {
+        let mut sql = String::from(
+            "INSERT INTO live_events (at, kind, call_id, extensions, broadcast, data) VALUES ",
+        );
+        push_rows(&mut sql, chunk.len(), 6, |b| {
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            )
+        });
+        sql.push_str(" RETURNING id, kind, data");
+        let ids: Vec<LiveId> = with_tx!(tx, |x| {
+            let mut q = sqlx::query_as(&sql);
+            for e in chunk {
+                q = q
+                    .bind(at)
+                    .bind(e.kind)
+                    .bind(e.call_id)
+                    .bind(&e.extensions)
+                    .bind(e.broadcast)
+                    .bind(&e.data);
+            }
+            q.fetch_all(x).await
+        })?;
+        out.extend(ids);
+    }
+    for e in events {
+        pending.insert((e.kind.to_owned(), e.data.clone()), e);
+    }
+    let mut rows: Vec<LiveRow> = out
+        .into_iter()
+        .filter_map(|r| {
+            let e = pending.remove(&(r.kind, r.data))?;
+            Some(LiveRow {
+                id: r.id,
+                kind: e.kind.to_owned(),
+                extensions: e.extensions,
+                broadcast: e.broadcast,
+                data: e.data,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
 }
 
 fn push_rows(sql: &mut String, n: usize, per_row: usize, row: impl Fn(usize) -> String) {

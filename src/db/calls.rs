@@ -161,28 +161,31 @@ pub async fn set_event_late(tx: &mut Tx, id: i64, late: bool) -> DbResult<()> {
     Ok(())
 }
 
-/// The derived columns of a call, rewritten after each event.
-pub struct Derived<'a> {
+/// The derived columns of a call, rewritten when its events change (see
+/// `call_batch::update_calls`).
+pub struct Derived {
+    /// The call.
+    pub call_id: i64,
     /// State.
-    pub state: &'a str,
+    pub state: &'static str,
     /// Direction.
-    pub direction: &'a str,
+    pub direction: &'static str,
     /// Flags.
     pub forwarded: bool,
     /// Flags.
     pub transferred: bool,
     /// Queue.
-    pub queue: Option<&'a str>,
+    pub queue: Option<String>,
     /// Extensions (JSON).
-    pub extensions: &'a str,
+    pub extensions: String,
     /// Answering extension (the operator is the active user with this extension).
-    pub answered_extension: Option<&'a str>,
+    pub answered_extension: Option<String>,
     /// Cause.
-    pub cause: Option<&'a str>,
+    pub cause: Option<&'static str>,
     /// Recording.
-    pub recording_url: Option<&'a str>,
+    pub recording_url: Option<String>,
     /// Diversion.
-    pub forwarded_from: Option<&'a str>,
+    pub forwarded_from: Option<String>,
     /// Times.
     pub started_at: i64,
     /// Times.
@@ -197,39 +200,6 @@ pub struct Derived<'a> {
     pub event_count: i64,
     /// Now.
     pub now: i64,
-}
-
-/// Rewrites a call's derived columns.
-pub async fn update_derived(tx: &mut Tx, call_id: i64, d: &Derived<'_>) -> DbResult<()> {
-    const SQL: &str = "UPDATE calls SET state = $2, direction = $3, forwarded = $4, transferred = $5, queue = $6, \
-        extensions = $7, answered_extension = $8, \
-        operator_id = (SELECT id FROM users WHERE extension = $8 AND active AND $9), cause = $10, recording_url = $11, \
-        forwarded_from = $12, started_at = $13, answered_at = $14, ended_at = $15, wait_seconds = $16, \
-        talk_seconds = $17, event_count = $18, updated_at = $19 WHERE id = $1";
-    with_tx!(tx, |c| sqlx::query(SQL)
-        .bind(call_id)
-        .bind(d.state)
-        .bind(d.direction)
-        .bind(d.forwarded)
-        .bind(d.transferred)
-        .bind(d.queue)
-        .bind(d.extensions)
-        .bind(d.answered_extension)
-        .bind(d.answered_extension.is_some())
-        .bind(d.cause)
-        .bind(d.recording_url)
-        .bind(d.forwarded_from)
-        .bind(d.started_at)
-        .bind(d.answered_at)
-        .bind(d.ended_at)
-        .bind(d.wait_seconds)
-        .bind(d.talk_seconds)
-        .bind(d.event_count)
-        .bind(d.now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
 }
 
 /// Calls whose end never arrived and that have had no news since `before`: unanswered ones
