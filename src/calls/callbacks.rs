@@ -15,7 +15,12 @@ use crate::{
     ingest::Direction,
 };
 
-/// Creates, counts or closes tasks for what this event changed about the call.
+/// The numbers of a batch that have an open task, read once per batch and kept up to date as
+/// the batch opens and closes tasks: most calls have none, and then no task query runs.
+pub type OpenNumbers = std::collections::HashSet<String>;
+
+/// Creates, counts or closes tasks for what this batch changed about the call.
+#[allow(clippy::too_many_arguments)]
 pub async fn on_change(
     tx: &mut Tx,
     head: &CallHead,
@@ -23,6 +28,7 @@ pub async fn on_change(
     s: &CallState,
     cfg: &CallsConfig,
     now: i64,
+    open: &mut OpenNumbers,
     live: &mut Vec<PendingLive>,
 ) -> DbResult<()> {
     // Anonymous and internal callers have no number here; blocked calls never become missed.
@@ -31,10 +37,15 @@ pub async fn on_change(
     };
     let became_missed = before.state != Some(State::Missed) && s.state == State::Missed;
     if became_missed && s.direction == Direction::Inbound && creates_task(s, cfg) {
-        let task = match callbacks::open_missed_for_number(tx, number).await? {
-            Some(open) => callbacks::add_attempt(tx, open.id, 1, head.id, now).await?,
+        let existing = match open.contains(number) {
+            true => callbacks::open_missed_for_number(tx, number).await?,
+            false => None,
+        };
+        let task = match existing {
+            Some(task) => callbacks::add_attempt(tx, task.id, 1, head.id, now).await?,
             None => callbacks::insert_missed(tx, number, head.client_id, head.id, now).await?,
         };
+        open.insert(number.to_owned());
         let kind = if task.attempts == 1 {
             "callback.created"
         } else {
@@ -42,10 +53,10 @@ pub async fn on_change(
         };
         live.push(task_event(kind, &task));
     }
-    if before.state == Some(State::Missed) && s.state != State::Missed {
+    if before.state == Some(State::Missed) && s.state != State::Missed && open.contains(number) {
         take_back_attempt(tx, number, head.id, now, live).await?;
     }
-    if !before.answered && s.answered_at.is_some() {
+    if !before.answered && s.answered_at.is_some() && open.remove(number) {
         for task in callbacks::close_open_for_number(tx, number, head.id, "reached", now).await? {
             live.push(task_event("callback.closed", &task));
         }

@@ -105,6 +105,15 @@ pub async fn apply_batch(
         .collect();
     let mut events = batch::events_of_calls(tx, &ids).await?;
     let mut rewrites = Vec::with_capacity(changed.len());
+    let numbers: Vec<&str> = changed
+        .iter()
+        .filter_map(|w| {
+            heads
+                .get(&w.key)
+                .and_then(|(h, _)| h.caller_e164.as_deref())
+        })
+        .collect();
+    let mut open = crate::db::callbacks::open_numbers(tx, &numbers).await?;
     for w in &changed {
         let Some((head, created)) = heads.remove(&w.key) else {
             continue;
@@ -113,7 +122,7 @@ pub async fn apply_batch(
         let (derived, flags) = recompute(&head, rows)?;
         rewrites.push(derived_row(tx, head.id, &derived, flags, now).await?);
         let before = Before::of(&head, created);
-        callbacks::on_change(tx, &head, &before, &derived, cfg, now, live).await?;
+        callbacks::on_change(tx, &head, &before, &derived, cfg, now, &mut open, live).await?;
         let last = w
             .items
             .iter()

@@ -154,3 +154,27 @@ pub async fn list_callbacks(
         .fetch_all(p)
         .await)?)
 }
+
+/// Which of these numbers have an open task (of any kind).
+pub async fn open_numbers(
+    tx: &mut Tx,
+    numbers: &[&str],
+) -> DbResult<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in numbers.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT DISTINCT number_e164 FROM callbacks WHERE status = 'open' AND number_e164 IN ({})",
+            marks.join(", ")
+        );
+        let found: Vec<String> = with_tx!(tx, |c| {
+            let mut q = sqlx::query_scalar(&sql);
+            for n in chunk {
+                q = q.bind(*n);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(found);
+    }
+    Ok(out)
+}
