@@ -50,6 +50,13 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
     })
     .await;
     bar.finish_and_clear();
+    if result
+        .as_ref()
+        .is_ok_and(|r| !dry_run && r.created + r.updated > 1_000)
+    {
+        // Fresh planner statistics after a large import (see `Db::analyze`).
+        db.analyze().await?;
+    }
     db.close().await;
     let report = result?;
     print_report(&report, dry_run);

@@ -199,10 +199,28 @@ impl Db {
     /// (`PRAGMA wal_checkpoint(PASSIVE)`); nothing on PostgreSQL.
     pub async fn checkpoint(&self) {
         if let Db::Sqlite(p) = self
-            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(p).await
+            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(p)
+                .await
         {
             tracing::warn!(error = %e, "WAL checkpoint failed");
         }
+    }
+
+    /// Refreshes the planner's statistics. Run after bulk writes (seeding, a large import):
+    /// before autovacuum gets to it, PostgreSQL would plan with the row counts of an empty
+    /// table and scan `clients` instead of using the phone index (measured: 5 ms instead of
+    /// 0.2 ms a lookup at 1,000,000 clients).
+    pub async fn analyze(&self) -> DbResult<()> {
+        let sql = match self {
+            Db::Sqlite(_) => "PRAGMA optimize",
+            Db::Postgres(_) => "ANALYZE",
+        };
+        with_pool!(self, |p| sqlx::query(sql)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 
     /// Which backend this is ("sqlite" / "postgres").

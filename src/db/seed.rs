@@ -26,6 +26,7 @@ pub async fn seed_clients(db: &Db, first: u64, count: u64) -> DbResult<u64> {
         tx.commit().await?;
         done += n;
     }
+    db.analyze().await?;
     Ok(done)
 }
 
