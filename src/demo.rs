@@ -133,6 +133,9 @@ pub fn print_credentials(url: &str) {
     }
     eprintln!("demo PBX token (role pbx): {DEMO_PBX_TOKEN}");
     eprintln!(
+        "demo PBX source: POST {url}/webhooks/demo with the same token (generic format, docs/webhooks.md)"
+    );
+    eprintln!(
         "  try: curl -s '{url}/api/v1/lookup?number=84951234567' -H 'Authorization: Bearer {DEMO_PBX_TOKEN}'"
     );
 }
