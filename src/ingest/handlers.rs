@@ -90,7 +90,9 @@ async fn read_body(body: Body, limit: usize) -> AppResult<axum::body::Bytes> {
 
 fn reject_parse(source: &SourceConfig, e: ParseError) -> AppError {
     metrics::counter!("webhook_rejections_total", "source" => source.id.clone(), "reason" => "malformed").increment(1);
-    tracing::info!(source = %source.id, error = %e, "webhook body refused");
+    // A parser's message may quote a field's value (a number): mask digits in the log.
+    let masked = crate::domain::phone::mask_digits(&e.to_string());
+    tracing::info!(source = %source.id, error = %masked, "webhook body refused");
     match e {
         ParseError::UnsupportedContentType(_) => AppError::UnsupportedMediaType(e.to_string()),
         ParseError::Malformed(_) => AppError::bad_request("malformed_body", e.to_string()),
