@@ -10,7 +10,8 @@ use super::{
 use crate::{db::calls::CallHead, domain::time::rfc3339, ingest::Direction, matching::MatchKind};
 
 /// Live events for what changed: a new ring (or new phones ringing), an answer (which
-/// withdraws the pop from the others), an end.
+/// withdraws the pop from the others), a transfer of an answered call to a phone that had not
+/// rung (which pops it there), an end.
 pub fn announce(
     head: &CallHead,
     before: &Before,
@@ -42,6 +43,9 @@ pub fn announce(
     }
     if !before.answered && s.answered_at.is_some() && !before.ended {
         push("call.answered");
+    }
+    if new_ring && before.answered && s.transferred && !s.is_ended() {
+        push("call.transferred");
     }
     if !before.ended && s.is_ended() {
         push("call.ended");

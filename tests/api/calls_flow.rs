@@ -96,3 +96,27 @@ async fn three_missed_calls_from_one_number_make_one_callback_that_closes_when_a
         .await;
     assert_eq!(closed["items"][0]["close_reason"], "reached");
 }
+
+#[tokio::test]
+async fn a_call_transferred_to_another_phone_pops_up_there() {
+    let app = spawn_app().await;
+    app.add_user("anna", Role::Operator, Some("103"), "correct-horse")
+        .await;
+    let anna = app.logged_in("anna", "correct-horse").await;
+    let mut stream = app.sse(&anna, None, None).await;
+    app.post_events(&json!([
+        {"call_id": "t-1", "type": "ringing", "from": "+74951234567", "extensions": ["101"], "at": "2026-11-27T10:00:00Z"},
+        {"call_id": "t-1", "type": "answered", "extension": "101", "at": "2026-11-27T10:00:05Z"}
+    ]))
+    .await;
+    let (status, _) =
+        app.post_events(&json!({"call_id": "t-1", "type": "transferred", "extension": "103", "at": "2026-11-27T10:01:00Z"})).await;
+    assert_eq!(status, 200);
+    let pop = stream
+        .next(5)
+        .await
+        .expect("the transfer reaches the new phone");
+    assert_eq!(pop.event, "call.transferred");
+    assert_eq!(pop.data["extension"], "103");
+    assert_eq!(pop.data["caller"]["number"], "+74951234567");
+}
