@@ -50,13 +50,17 @@ async fn handle(
 ) -> AppResult<Response> {
     let source = find_source(state, source_id)?;
     let (parts, body) = req.into_parts();
-    let body = read_body(body, state.config.server.webhook_body_limit_bytes).await?;
     let now = now_ms();
-    if let Err(why) = formats::authenticate(&source, &parts.headers, &body, path_token, now / 1000)
-    {
-        metrics::counter!("webhook_rejections_total", "source" => source.id.clone(), "reason" => why.as_str()).increment(1);
-        tracing::warn!(source = %source.id, reason = why.as_str(), "webhook refused");
-        return Err(AppError::Unauthorized);
+    // Credentials that do not cover the body are checked before reading it, so an
+    // unauthenticated sender learns nothing but 401, whatever it sends.
+    let signed =
+        source.hmac_secret.is_some() && parts.headers.contains_key("x-orderline-signature");
+    if !signed {
+        check_credentials(&source, &parts.headers, &[], path_token, now)?;
+    }
+    let body = read_body(body, state.config.server.webhook_body_limit_bytes).await?;
+    if signed {
+        check_credentials(&source, &parts.headers, &body, path_token, now)?;
     }
     let events = formats::parse(source.format, &parts.headers, &body)
         .map_err(|e| reject_parse(&source, e))?;
@@ -70,6 +74,21 @@ async fn handle(
         .submit(Arc::from(source.id.as_str()), prepared.clone())
         .await?;
     Ok(formats::respond(source.format, &prepared, &outcomes))
+}
+
+fn check_credentials(
+    source: &SourceConfig,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+    path_token: Option<&str>,
+    now: i64,
+) -> AppResult<()> {
+    formats::authenticate(source, headers, body, path_token, now / 1000).map_err(|why| {
+        metrics::counter!("webhook_rejections_total", "source" => source.id.clone(), "reason" => why.as_str())
+            .increment(1);
+        tracing::warn!(source = %source.id, reason = why.as_str(), "webhook refused");
+        AppError::Unauthorized
+    })
 }
 
 fn find_source(state: &AppState, id: &str) -> AppResult<SourceConfig> {

@@ -238,3 +238,32 @@ async fn a_dialog_info_notify_updates_the_dialogs_call_not_the_subscription() {
             .all(|c| c["pbx_call_id"] != subscription_call_id.as_str())
     );
 }
+
+#[tokio::test]
+async fn an_oversized_post_without_credentials_is_refused_as_unauthenticated() {
+    let app = spawn_app_with(with_sources).await;
+    let big = "x".repeat(100 * 1024);
+    let r = app
+        .client
+        .post(app.url("/webhooks/kamailio"))
+        .header("Content-Type", "message/sip")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = app
+        .client
+        .post(app.url("/webhooks/kamailio"))
+        .bearer_auth(SIP_TOKEN)
+        .header("Content-Type", "message/sip")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        413,
+        "with the right token the size is what is wrong"
+    );
+}
