@@ -42,7 +42,9 @@ pub async fn on_change(
             false => None,
         };
         let task = match existing {
-            Some(task) => callbacks::add_attempt(tx, task.id, 1, head.id, now).await?,
+            Some(task) => {
+                callbacks::add_attempt(tx, task.id, 1, head.id, head.client_id, now).await?
+            }
             None => callbacks::insert_missed(tx, number, head.client_id, head.id, now).await?,
         };
         open.insert(number.to_owned());
@@ -80,7 +82,7 @@ async fn take_back_attempt(
     if open.last_call_id != Some(call_id) {
         return Ok(());
     }
-    let task = callbacks::add_attempt(tx, open.id, -1, call_id, now).await?;
+    let task = callbacks::add_attempt(tx, open.id, -1, call_id, None, now).await?;
     if task.attempts > 0 {
         live.push(task_event("callback.updated", &task));
     } else {

@@ -80,22 +80,26 @@ pub async fn insert_missed(
         .await)?)
 }
 
-/// Adds (`delta` = 1) or removes (-1) a missed attempt.
+/// Adds (`delta` = 1) or removes (-1) a missed attempt; a task opened for a number nobody had
+/// yet gets the client the number now belongs to.
 pub async fn add_attempt(
     tx: &mut Tx,
     id: i64,
     delta: i64,
     call_id: i64,
+    client_id: Option<i64>,
     now: i64,
 ) -> DbResult<Callback> {
     let sql = format!(
-        "UPDATE callbacks SET attempts = attempts + $2, last_call_id = $3, updated_at = $4 WHERE id = $1 RETURNING {COLUMNS}"
+        "UPDATE callbacks SET attempts = attempts + $2, last_call_id = $3, updated_at = $4, \
+         client_id = COALESCE(client_id, $5) WHERE id = $1 RETURNING {COLUMNS}"
     );
     Ok(with_tx!(tx, |c| sqlx::query_as(&sql)
         .bind(id)
         .bind(delta)
         .bind(call_id)
         .bind(now)
+        .bind(client_id)
         .fetch_one(c)
         .await)?)
 }

@@ -120,3 +120,24 @@ async fn a_call_transferred_to_another_phone_pops_up_there() {
     assert_eq!(pop.data["extension"], "103");
     assert_eq!(pop.data["caller"]["number"], "+74951234567");
 }
+
+#[tokio::test]
+async fn a_callback_opened_for_an_unknown_number_names_the_client_once_the_number_is_known() {
+    let app = spawn_app().await;
+    let missed = |id: &str, minute: u32| {
+        json!([
+            {"call_id": id, "type": "ringing", "from": "+79161112233", "extensions": ["101"], "at": format!("2026-11-27T11:{minute:02}:00Z")},
+            {"call_id": id, "type": "hangup", "cause": "cancel", "at": format!("2026-11-27T11:{minute:02}:30Z")}
+        ])
+    };
+    app.post_events(&missed("u-1", 0)).await;
+    let client = app
+        .create_client(json!({"name": "Новый Клиент", "phones": ["+7 916 111-22-33"]}))
+        .await;
+    app.post_events(&missed("u-2", 5)).await;
+    let (_, open) = app
+        .get_json("/api/v1/callbacks?status=open", &app.admin_token)
+        .await;
+    assert_eq!(open["items"][0]["attempts"], 2);
+    assert_eq!(open["items"][0]["client_id"], client["id"]);
+}
