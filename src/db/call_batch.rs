@@ -40,24 +40,7 @@ pub async fn upsert_calls(
             "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, caller_kind, \
              client_id, candidates, did, started_at, created_at, updated_at) VALUES ",
         );
-        push_rows(&mut sql, chunk.len(), 12, |b| {
-            format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10,
-                b + 11,
-                b + 12,
-                b + 12
-            )
-        });
+        push_rows(&mut sql, chunk.len(), 13);
         sql.push_str(&format!(
             " ON CONFLICT (source_id, pbx_call_id) DO UPDATE SET updated_at = calls.updated_at \
              RETURNING {}, source_id, pbx_call_id, event_count",
@@ -78,6 +61,7 @@ pub async fn upsert_calls(
                     .bind(c.candidates)
                     .bind(c.did)
                     .bind(c.started_at)
+                    .bind(c.now)
                     .bind(c.now);
             }
             q.fetch_all(x).await
@@ -106,19 +90,7 @@ pub async fn insert_events(
         let mut sql = String::from(
             "INSERT INTO call_events (call_id, source_id, event_id, kind, at, received_at, data, raw) VALUES ",
         );
-        push_rows(&mut sql, chunk.len(), 8, |b| {
-            format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8
-            )
-        });
+        push_rows(&mut sql, chunk.len(), 8);
         sql.push_str(" ON CONFLICT (source_id, event_id) DO NOTHING RETURNING source_id, event_id");
         let rows: Vec<InsertedRow> = with_tx!(tx, |x| {
             let mut q = sqlx::query_as(&sql);
@@ -180,10 +152,7 @@ pub async fn update_calls(tx: &mut Tx, rows: &[Derived]) -> DbResult<()> {
              recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, talk_seconds, \
              event_count, updated_at) AS (VALUES ",
         );
-        push_rows(&mut sql, chunk.len(), 18, |b| {
-            let cells: Vec<String> = (1..=18).map(|k| format!("${}", b + k)).collect();
-            format!("({})", cells.join(", "))
-        });
+        push_rows(&mut sql, chunk.len(), 18);
         sql.push_str(
             ") UPDATE calls SET (state, direction, forwarded, transferred, queue, extensions, answered_extension, \
              operator_id, cause, recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, \
@@ -254,17 +223,7 @@ pub async fn insert_live(tx: &mut Tx, at: i64, events: Vec<NewLive>) -> DbResult
         let mut sql = String::from(
             "INSERT INTO live_events (at, kind, call_id, extensions, broadcast, data) VALUES ",
         );
-        push_rows(&mut sql, chunk.len(), 6, |b| {
-            format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6
-            )
-        });
+        push_rows(&mut sql, chunk.len(), 6);
         sql.push_str(" RETURNING id, kind, data");
         let ids: Vec<LiveId> = with_tx!(tx, |x| {
             let mut q = sqlx::query_as(&sql);
@@ -301,11 +260,17 @@ pub async fn insert_live(tx: &mut Tx, at: i64, events: Vec<NewLive>) -> DbResult
     Ok(rows)
 }
 
-fn push_rows(sql: &mut String, n: usize, per_row: usize, row: impl Fn(usize) -> String) {
+/// Appends `n` rows of `per_row` numbered placeholders: `($1, $2, …), ($k+1, …), …`.
+fn push_rows(sql: &mut String, n: usize, per_row: usize) {
     for i in 0..n {
         if i > 0 {
             sql.push(',');
         }
-        sql.push_str(&row(i * per_row));
+        let cells: Vec<String> = (1..=per_row)
+            .map(|k| format!("${}", i * per_row + k))
+            .collect();
+        sql.push('(');
+        sql.push_str(&cells.join(", "));
+        sql.push(')');
     }
 }
