@@ -15,6 +15,7 @@
 //! - [`matching`]: caller matching (who is behind a number).
 //! - [`orders`]: taking an order (pricing and validation).
 //! - [`realtime`]: live events to browsers (hub, SSE, PostgreSQL fan-out).
+//! - [`segments`]: what kind of client this is (the badge on the pop and the card).
 //! - [`cli`]: the `orderline` subcommands.
 //! - [`demo`]: the demo data set loaded by `serve --demo`.
 //! - [`telemetry`]: logging, metrics and PII masking.
@@ -34,5 +35,6 @@ pub mod ingest;
 pub mod matching;
 pub mod orders;
 pub mod realtime;
+pub mod segments;
 pub mod telemetry;
 pub mod web;

@@ -195,3 +195,14 @@ pub async fn set_order_status(db: &Db, id: i64, status: &str, now: i64) -> DbRes
         field: Some("status".into()),
     })
 }
+
+/// A client's orders as (created_at, total_minor), oldest first, cancelled ones left out:
+/// the input of the badge rule.
+pub async fn order_points(db: &Db, client_id: i64) -> DbResult<Vec<(i64, i64)>> {
+    const SQL: &str = "SELECT created_at, total_minor FROM orders \
+        WHERE client_id = $1 AND status <> 'cancelled' ORDER BY created_at";
+    Ok(with_pool!(db, |p| sqlx::query_as(SQL)
+        .bind(client_id)
+        .fetch_all(p)
+        .await)?)
+}
