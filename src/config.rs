@@ -12,6 +12,8 @@ use serde::Deserialize;
 
 use crate::domain::PhoneRegion;
 
+pub mod workspace;
+
 /// The defaults, the same text as `config/default.toml`.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
@@ -36,6 +38,8 @@ pub struct Config {
     pub log: LogConfig,
     /// `[calls]`.
     pub calls: CallsConfig,
+    /// `[workspace]`.
+    pub workspace: workspace::WorkspaceConfig,
     /// `[privacy]`: roles that see full phone numbers.
     pub full_numbers_roles: Vec<crate::domain::Role>,
     /// `[[sources]]`: the PBXs that post events.
@@ -187,6 +191,7 @@ struct Raw {
     auth: RawAuth,
     log: RawLog,
     calls: RawCalls,
+    workspace: workspace::RawWorkspace,
     privacy: RawPrivacy,
     #[serde(default)]
     sources: Vec<RawSource>,
@@ -416,6 +421,7 @@ impl Config {
         let sources = validate_sources(raw.sources)?;
         Ok(Config {
             calls,
+            workspace: raw.workspace.validate()?,
             full_numbers_roles,
             sources,
             server: ServerConfig {

@@ -16,6 +16,7 @@
 //! - [`orders`]: taking an order (pricing and validation).
 //! - [`realtime`]: live events to browsers (hub, SSE, PostgreSQL fan-out).
 //! - [`segments`]: what kind of client this is (the badge on the pop and the card).
+//! - [`workspace`]: the operator's desk rules (outcomes, worklist claims, status).
 //! - [`cli`]: the `orderline` subcommands.
 //! - [`demo`]: the demo data set loaded by `serve --demo`.
 //! - [`telemetry`]: logging, metrics and PII masking.
@@ -38,3 +39,4 @@ pub mod realtime;
 pub mod segments;
 pub mod telemetry;
 pub mod web;
+pub mod workspace;

@@ -91,12 +91,31 @@ async fn get_call(
     p: Principal,
     AppPath(id): AppPath<i64>,
 ) -> AppResult<AppJson<Value>> {
-    let own_only = calls_scope(&p)?;
+    calls_scope(&p)?;
     let call = db::calls::get_call(&state.db, id).await?;
-    if own_only.is_some() && call.operator_id != own_only {
+    // An operator sees the calls that rang or were answered at their phone, no others.
+    if !crate::workspace::may_see_call(&p, &call) {
         return Err(AppError::NotFound("call"));
     }
-    let mut body = call_json(&call, sees_numbers(&state, &p));
+    // Operators see the full numbers of their own calls: they must be able to dial them.
+    let mut body = call_json(&call, p.role == Role::Operator || sees_numbers(&state, &p));
+    let wrapup = db::wrapups::of_call(&state.db, id).await?;
+    body["outcome"] = wrapup.map_or(Value::Null, |w| {
+        json!({
+            "code": w.outcome,
+            "note": w.note,
+            "operator_id": w.operator_id,
+            "order_id": w.order_id,
+            "follow_up_task_id": w.follow_up_id,
+            "wrapup_seconds": w.wrapup_seconds,
+            "saved_at": rfc3339(w.updated_at),
+        })
+    });
+    let orders = db::orders::of_call(&state.db, id).await?;
+    body["orders"] = orders
+        .iter()
+        .map(|o| json!({"id": o.id, "status": o.status, "total_minor": o.total_minor}))
+        .collect();
     let timeline: Vec<Value> = db::calls::timeline(&state.db, id)
         .await?
         .into_iter()

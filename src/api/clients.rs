@@ -156,7 +156,7 @@ async fn save(state: &AppState, id: i64, draft: &ClientDraft) -> AppResult<AppJs
 }
 
 /// Field validation plus the checks that need the database (the personal manager exists).
-async fn validated(state: &AppState, input: ClientInput) -> AppResult<ClientDraft> {
+pub(crate) async fn validated(state: &AppState, input: ClientInput) -> AppResult<ClientDraft> {
     let draft = input.into_draft(state.config.default_region)?;
     if let Some(manager) = draft.personal_manager_id {
         match db::users::get_user(&state.db, manager).await {

@@ -7,4 +7,4 @@ pub mod password;
 pub mod session;
 pub mod token;
 
-pub use extract::{LookupPrincipal, Principal};
+pub use extract::{LookupPrincipal, Principal, SessionUser};

@@ -434,3 +434,30 @@ pub async fn row_savepoint(tx: &mut Tx, step: RowSavepoint) -> DbResult<()> {
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Adds a number to a live client (after its other numbers); a number it already has is left
+/// as it is. A deleted or missing client is `NotFound`.
+pub async fn add_phone(tx: &mut Tx, client_id: i64, e164: &str, raw: &str) -> DbResult<()> {
+    get_client_tx(tx, client_id).await?;
+    const SQL: &str = "INSERT INTO client_phones (client_id, e164, raw, is_primary, position) \
+        SELECT $1, $2, $3, FALSE, COALESCE(MAX(position) + 1, 0) FROM client_phones WHERE client_id = $1 \
+        ON CONFLICT (client_id, e164) DO NOTHING";
+    with_tx!(tx, |c| sqlx::query(SQL)
+        .bind(client_id)
+        .bind(e164)
+        .bind(raw)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    touch(tx, client_id).await
+}
+
+async fn touch(tx: &mut Tx, client_id: i64) -> DbResult<()> {
+    with_tx!(tx, |c| sqlx::query("UPDATE clients SET updated_at = $2 WHERE id = $1")
+        .bind(client_id)
+        .bind(now_ms())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

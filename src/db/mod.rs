@@ -17,7 +17,9 @@ pub mod products;
 pub mod seed;
 pub mod sessions;
 pub mod tokens;
+pub mod tasks;
 pub mod users;
+pub mod wrapups;
 
 use std::{path::Path, str::FromStr, time::Duration};
 

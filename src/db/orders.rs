@@ -206,3 +206,12 @@ pub async fn order_points(db: &Db, client_id: i64) -> DbResult<Vec<(i64, i64)>> 
         .fetch_all(p)
         .await)?)
 }
+
+/// The orders taken on a call, oldest first.
+pub async fn of_call(db: &Db, call_id: i64) -> DbResult<Vec<OrderRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM orders WHERE call_id = $1 ORDER BY id");
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(call_id)
+        .fetch_all(p)
+        .await)?)
+}

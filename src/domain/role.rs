@@ -35,6 +35,8 @@ pub enum Permission {
     ReadReports,
     /// Add and remove blocked numbers.
     ManageBlockList,
+    /// Log call outcomes and work the callback worklist (the operator's desk).
+    WorkCalls,
     /// Users, tokens, sources, settings.
     Administer,
 }
@@ -67,10 +69,10 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Pbx => matches!(p, Lookup),
-            Role::Operator => matches!(p, Lookup | ReadClients | WriteClients),
+            Role::Operator => matches!(p, Lookup | ReadClients | WriteClients | WorkCalls),
             Role::Manager => matches!(
                 p,
-                Lookup | ReadClients | WriteClients | DeleteClients | ReadReports
+                Lookup | ReadClients | WriteClients | DeleteClients | ReadReports | WorkCalls
             ),
         }
     }
