@@ -36,6 +36,8 @@ pub struct Config {
     pub log: LogConfig,
     /// `[calls]`.
     pub calls: CallsConfig,
+    /// `[reports]`.
+    pub reports: ReportsConfig,
     /// `[privacy]`: roles that see full phone numbers.
     pub full_numbers_roles: Vec<crate::domain::Role>,
     /// `[[sources]]`: the PBXs that post events.
@@ -53,6 +55,18 @@ pub struct CallsConfig {
     pub short_abandon_seconds: i64,
     /// Whether short abandons create callback tasks.
     pub short_abandons_create_callbacks: bool,
+}
+
+/// `[reports]` settings: the thresholds of the KPIs and the client segmentation.
+#[derive(Clone, Debug)]
+pub struct ReportsConfig {
+    /// T of the service level: answered calls that waited at most this long count as answered
+    /// in time (seconds).
+    pub service_level_seconds: i64,
+    /// The RFM / ABC scoring period, in months back from now.
+    pub rfm_months: u32,
+    /// How often the segmentation is recomputed in the background (minutes).
+    pub segments_refresh_minutes: u64,
 }
 
 /// The wire format a source posts.
@@ -187,6 +201,7 @@ struct Raw {
     auth: RawAuth,
     log: RawLog,
     calls: RawCalls,
+    reports: RawReports,
     privacy: RawPrivacy,
     #[serde(default)]
     sources: Vec<RawSource>,
@@ -198,6 +213,13 @@ struct RawCalls {
     answered_timeout_hours: i64,
     short_abandon_seconds: i64,
     short_abandons_create_callbacks: bool,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReports {
+    service_level_seconds: i64,
+    rfm_months: u32,
+    segments_refresh_minutes: u64,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -403,6 +425,7 @@ impl Config {
             );
         }
         let calls = validate_calls(&raw.calls)?;
+        let reports = validate_reports(&raw.reports)?;
         let full_numbers_roles = raw
             .privacy
             .full_numbers_roles
@@ -416,6 +439,7 @@ impl Config {
         let sources = validate_sources(raw.sources)?;
         Ok(Config {
             calls,
+            reports,
             full_numbers_roles,
             sources,
             server: ServerConfig {
@@ -470,6 +494,32 @@ fn validate_calls(c: &RawCalls) -> anyhow::Result<CallsConfig> {
         answered_timeout_ms: c.answered_timeout_hours * 3_600_000,
         short_abandon_seconds: c.short_abandon_seconds,
         short_abandons_create_callbacks: c.short_abandons_create_callbacks,
+    })
+}
+
+fn validate_reports(r: &RawReports) -> anyhow::Result<ReportsConfig> {
+    if !(1..=3600).contains(&r.service_level_seconds) {
+        bail!(
+            "invalid setting reports.service_level_seconds = {}: 1 to 3600",
+            r.service_level_seconds
+        );
+    }
+    if !(1..=120).contains(&r.rfm_months) {
+        bail!(
+            "invalid setting reports.rfm_months = {}: 1 to 120",
+            r.rfm_months
+        );
+    }
+    if !(1..=1440).contains(&r.segments_refresh_minutes) {
+        bail!(
+            "invalid setting reports.segments_refresh_minutes = {}: 1 to 1440",
+            r.segments_refresh_minutes
+        );
+    }
+    Ok(ReportsConfig {
+        service_level_seconds: r.service_level_seconds,
+        rfm_months: r.rfm_months,
+        segments_refresh_minutes: r.segments_refresh_minutes,
     })
 }
 

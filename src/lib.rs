@@ -15,7 +15,8 @@
 //! - [`matching`]: caller matching (who is behind a number).
 //! - [`orders`]: taking an order (pricing and validation).
 //! - [`realtime`]: live events to browsers (hub, SSE, PostgreSQL fan-out).
-//! - [`segments`]: what kind of client this is (the badge on the pop and the card).
+//! - [`reports`]: the KPIs, distributions, per-operator table and SVG charts.
+//! - [`segments`]: the client base by value and risk (RFM, ABC, overdue) and the badge.
 //! - [`cli`]: the `orderline` subcommands.
 //! - [`demo`]: the demo data set loaded by `serve --demo`.
 //! - [`telemetry`]: logging, metrics and PII masking.
@@ -35,6 +36,7 @@ pub mod ingest;
 pub mod matching;
 pub mod orders;
 pub mod realtime;
+pub mod reports;
 pub mod segments;
 pub mod telemetry;
 pub mod web;

@@ -10,6 +10,7 @@ pub mod lookup;
 pub mod orders;
 pub mod page;
 pub mod products;
+pub mod reports;
 
 use axum::{Router, extract::DefaultBodyLimit};
 
@@ -23,5 +24,6 @@ pub fn router(config: &Config) -> Router<AppState> {
         .merge(products::router())
         .merge(orders::router())
         .merge(calls::router())
+        .merge(reports::router())
         .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
 }

@@ -13,5 +13,6 @@ mod health;
 mod live;
 mod lookup;
 mod orders;
+mod reports;
 mod storage;
 mod webhooks;
