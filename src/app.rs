@@ -208,6 +208,7 @@ impl App {
             tokio::spawn(housekeeping(state.clone())),
             tokio::spawn(sweep(state.clone())),
             tokio::spawn(checkpoint(db.clone())),
+            tokio::spawn(segments_refresh(state.clone())),
         ];
         if let Db::Postgres(pool) = &db {
             let listen = realtime::pg::listen(
@@ -267,6 +268,25 @@ async fn sweep(state: AppState) {
         tick.tick().await;
         if let Err(e) = sweeper::sweep_once(&state).await {
             tracing::warn!(error = %e, "the call sweeper failed");
+        }
+    }
+}
+
+/// Recomputes the client segmentation at start and every `[reports] segments_refresh_minutes`.
+async fn segments_refresh(state: AppState) {
+    let minutes = state.config.reports.segments_refresh_minutes;
+    let mut tick = tokio::time::interval(Duration::from_secs(minutes * 60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = crate::domain::time::now_ms();
+        match crate::segments::recompute::recompute(&state.db, &state.config.reports, now).await {
+            Ok(run) => tracing::info!(
+                clients = run.clients,
+                duration_ms = run.duration_ms,
+                "client segments recomputed"
+            ),
+            Err(e) => tracing::warn!(error = %e, "recomputing the client segments failed"),
         }
     }
 }

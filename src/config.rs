@@ -40,6 +40,8 @@ pub struct Config {
     pub calls: CallsConfig,
     /// `[workspace]`.
     pub workspace: workspace::WorkspaceConfig,
+    /// `[reports]`.
+    pub reports: ReportsConfig,
     /// `[privacy]`: roles that see full phone numbers.
     pub full_numbers_roles: Vec<crate::domain::Role>,
     /// `[[sources]]`: the PBXs that post events.
@@ -57,6 +59,18 @@ pub struct CallsConfig {
     pub short_abandon_seconds: i64,
     /// Whether short abandons create callback tasks.
     pub short_abandons_create_callbacks: bool,
+}
+
+/// `[reports]` settings: the thresholds of the KPIs and the client segmentation.
+#[derive(Clone, Debug)]
+pub struct ReportsConfig {
+    /// T of the service level: answered calls that waited at most this long count as answered
+    /// in time (seconds).
+    pub service_level_seconds: i64,
+    /// The RFM / ABC scoring period, in months back from now.
+    pub rfm_months: u32,
+    /// How often the segmentation is recomputed in the background (minutes).
+    pub segments_refresh_minutes: u64,
 }
 
 /// The wire format a source posts.
@@ -192,6 +206,7 @@ struct Raw {
     log: RawLog,
     calls: RawCalls,
     workspace: workspace::RawWorkspace,
+    reports: RawReports,
     privacy: RawPrivacy,
     #[serde(default)]
     sources: Vec<RawSource>,
@@ -203,6 +218,13 @@ struct RawCalls {
     answered_timeout_hours: i64,
     short_abandon_seconds: i64,
     short_abandons_create_callbacks: bool,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReports {
+    service_level_seconds: i64,
+    rfm_months: u32,
+    segments_refresh_minutes: u64,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -408,6 +430,7 @@ impl Config {
             );
         }
         let calls = validate_calls(&raw.calls)?;
+        let reports = validate_reports(&raw.reports)?;
         let full_numbers_roles = raw
             .privacy
             .full_numbers_roles
@@ -422,6 +445,7 @@ impl Config {
         Ok(Config {
             calls,
             workspace: raw.workspace.validate()?,
+            reports,
             full_numbers_roles,
             sources,
             server: ServerConfig {
@@ -476,6 +500,32 @@ fn validate_calls(c: &RawCalls) -> anyhow::Result<CallsConfig> {
         answered_timeout_ms: c.answered_timeout_hours * 3_600_000,
         short_abandon_seconds: c.short_abandon_seconds,
         short_abandons_create_callbacks: c.short_abandons_create_callbacks,
+    })
+}
+
+fn validate_reports(r: &RawReports) -> anyhow::Result<ReportsConfig> {
+    if !(1..=3600).contains(&r.service_level_seconds) {
+        bail!(
+            "invalid setting reports.service_level_seconds = {}: 1 to 3600",
+            r.service_level_seconds
+        );
+    }
+    if !(1..=120).contains(&r.rfm_months) {
+        bail!(
+            "invalid setting reports.rfm_months = {}: 1 to 120",
+            r.rfm_months
+        );
+    }
+    if !(1..=1440).contains(&r.segments_refresh_minutes) {
+        bail!(
+            "invalid setting reports.segments_refresh_minutes = {}: 1 to 1440",
+            r.segments_refresh_minutes
+        );
+    }
+    Ok(ReportsConfig {
+        service_level_seconds: r.service_level_seconds,
+        rfm_months: r.rfm_months,
+        segments_refresh_minutes: r.segments_refresh_minutes,
     })
 }
 

@@ -16,8 +16,9 @@
 //! - [`orders`]: taking an order (pricing and validation).
 //! - [`outbound`]: handing out outbound call lists fairly (daily caps, personal managers).
 //! - [`realtime`]: live events to browsers (hub, SSE, PostgreSQL fan-out).
-//! - [`segments`]: what kind of client this is (the badge on the pop and the card).
 //! - [`workspace`]: the operator's desk rules (outcomes, worklist claims, status).
+//! - [`reports`]: the KPIs, distributions, per-operator table and SVG charts.
+//! - [`segments`]: the client base by value and risk (RFM, ABC, overdue) and the badge.
 //! - [`cli`]: the `orderline` subcommands.
 //! - [`demo`]: the demo data set loaded by `serve --demo`.
 //! - [`telemetry`]: logging, metrics and PII masking.
@@ -38,6 +39,7 @@ pub mod matching;
 pub mod orders;
 pub mod outbound;
 pub mod realtime;
+pub mod reports;
 pub mod segments;
 pub mod telemetry;
 pub mod web;

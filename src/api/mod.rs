@@ -11,6 +11,7 @@ pub mod orders;
 pub mod outbound;
 pub mod page;
 pub mod products;
+pub mod reports;
 pub mod workspace;
 
 use axum::{Router, extract::DefaultBodyLimit};
@@ -27,5 +28,6 @@ pub fn router(config: &Config) -> Router<AppState> {
         .merge(calls::router())
         .merge(workspace::router())
         .merge(outbound::router())
+        .merge(reports::router())
         .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
 }

@@ -6,6 +6,7 @@
 
 mod backup;
 mod clients_csv;
+pub mod seed_bench;
 mod serve;
 mod token;
 mod user;
@@ -70,6 +71,18 @@ enum Command {
         /// The file to write.
         file: PathBuf,
     },
+    /// Fill an empty database with synthetic clients, calls and orders (benchmarks).
+    SeedBench {
+        /// Clients.
+        #[arg(long, default_value_t = 1_000_000)]
+        clients: u64,
+        /// Calls over the last 365 days.
+        #[arg(long, default_value_t = 5_000_000)]
+        calls: u64,
+        /// Orders (linked to answered calls).
+        #[arg(long, default_value_t = 3_000_000)]
+        orders: u64,
+    },
 }
 
 /// Parses the command line and runs it; errors are printed, never a panic.
@@ -117,5 +130,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user::run(&config, cmd).await,
         Command::Token(cmd) => token::run(&config, cmd).await,
         Command::Backup { file } => backup::run(&config, &file).await,
+        Command::SeedBench {
+            clients,
+            calls,
+            orders,
+        } => seed_bench::run(&config, clients, calls, orders).await,
     }
 }

@@ -1,5 +1,6 @@
-//! The simple badge rule over one client's orders (recency, frequency, revenue), used until
-//! the base-wide RFM/ABC segmentation of the reports replaces it.
+//! The simple badge rule over one client's orders (recency, frequency, revenue): the fallback
+//! for a client the stored segmentation does not cover yet (a first order since the last run)
+//! or no longer covers (no order in the scoring period — then rule 2 makes them dormant).
 //!
 //! Over the last 365 days, first match wins:
 //! 1. no orders ever → no badge;
@@ -10,26 +11,29 @@
 //! 6. 3 or more orders in the period → regular;
 //! 7. otherwise no badge.
 
-use super::{Badge, BadgeKind, Reason};
+use super::{
+    Badge, BadgeKind, Reason,
+    rhythm::{DAY, is_overdue, median_gap_days},
+};
 use crate::domain::time::Millis;
-
-const DAY: Millis = 86_400_000;
 
 /// The badge for orders given as (created_at, total_minor), oldest first.
 pub fn badge(orders: &[(Millis, i64)], now: Millis) -> Option<Badge> {
     let (first, last) = (orders.first()?.0, orders.last()?.0);
     let recent: Vec<_> = orders.iter().filter(|o| o.0 >= now - 365 * DAY).collect();
-    let gaps = median_gap_days(orders);
+    let times: Vec<Millis> = orders.iter().map(|o| o.0).collect();
+    let gaps = median_gap_days(&times);
     let days_since_last = (now - last).max(0) / DAY;
     let reason = Reason {
         orders: recent.len() as i64,
         revenue_minor: recent.iter().map(|o| o.1).sum(),
         days_since_last: Some(days_since_last),
         usual_gap_days: gaps,
+        ..Reason::default()
     };
     let kind = if days_since_last > 180 {
         BadgeKind::Dormant
-    } else if orders.len() >= 3 && gaps.is_some_and(|g| days_since_last > 2 * g.max(1)) {
+    } else if is_overdue(orders.len(), gaps, days_since_last) {
         BadgeKind::Overdue
     } else if now - first <= 60 * DAY {
         BadgeKind::New
@@ -41,16 +45,6 @@ pub fn badge(orders: &[(Millis, i64)], now: Millis) -> Option<Badge> {
         return None;
     };
     Some(Badge { kind, reason })
-}
-
-/// The median gap between consecutive orders in whole days (None with fewer than 2 orders).
-fn median_gap_days(orders: &[(Millis, i64)]) -> Option<i64> {
-    let mut gaps: Vec<i64> = orders.windows(2).map(|w| (w[1].0 - w[0].0) / DAY).collect();
-    if gaps.is_empty() {
-        return None;
-    }
-    gaps.sort_unstable();
-    Some(gaps[gaps.len() / 2])
 }
 
 #[cfg(test)]

@@ -66,15 +66,19 @@ async fn login_starts_a_session_that_the_api_accepts_and_logout_ends_it() {
     let c = app.logged_in("olga", "correct-horse").await;
     let r = c.get(app.url("/api/v1/clients")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let home = c
-        .get(app.url("/"))
+    // Home sends an operator to the desk, which greets them by name.
+    let home = c.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()["location"], "/desk");
+    let desk = c
+        .get(app.url("/desk"))
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(home.contains("olga"));
+    assert!(desk.contains("olga"), "{desk}");
     let r = c.post(app.url("/logout")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let r = c.get(app.url("/api/v1/clients")).send().await.unwrap();

@@ -14,6 +14,7 @@ mod live;
 mod lookup;
 mod orders;
 mod outbound;
+mod reports;
 mod storage;
 mod webhooks;
 mod workspace;

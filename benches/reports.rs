@@ -1,0 +1,110 @@
+//! Report benchmarks (issue 5 §6): the KPI dashboard (KPIs + distribution + operator table)
+//! over the last month and the last year, and the client segmentation recompute, on a seeded
+//! base of clients, calls, wrap-ups and orders.
+//!
+//!     cargo bench --bench reports                              # SQLite, 1M clients, 5M calls, 3M orders
+//!     BENCH_CLIENTS=100000 BENCH_CALLS=500000 BENCH_ORDERS=300000 cargo bench --bench reports
+//!     BENCH_DATABASE_URL=postgres://… cargo bench --bench reports   # PostgreSQL (a fresh database)
+//!
+//! The calls span the 365 days before now. Each figure is the median of 5 runs after one
+//! warm-up run. Results are recorded in docs/BENCHMARKS.md (section "Reports").
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::time::Instant;
+
+use orderline::{
+    cli::seed_bench, config::Config, db::Db, domain::time::now_ms, reports,
+    segments::recompute::recompute,
+};
+
+const DAY: i64 = 86_400_000;
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(run(
+        env("BENCH_CLIENTS", 1_000_000),
+        env("BENCH_CALLS", 5_000_000),
+        env("BENCH_ORDERS", 3_000_000),
+    ))
+}
+
+async fn run(clients: u64, calls: u64, orders: u64) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (url, backend) = match std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
+        Some(admin) => (support::fresh_pg_database(&admin).await?, "postgres"),
+        None => (
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+            "sqlite",
+        ),
+    };
+    let mut config = Config::defaults();
+    config.database.url = url;
+    let db = Db::connect(&config.database).await?;
+    let t = Instant::now();
+    let now = now_ms();
+    seed_bench::seed(&db, clients, calls, orders, now).await?;
+    println!(
+        "backend {backend}: seeded {clients} clients, {calls} calls, ~{orders} orders in {:.0} s",
+        t.elapsed().as_secs_f64()
+    );
+    for (label, days) in [("month", 30), ("year", 365)] {
+        let ms = median_ms(|| dashboard(&db, &config, now - days * DAY, now)).await?;
+        println!("backend {backend}: dashboard over a {label}: {ms:.0} ms (median of 5)");
+    }
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let run = recompute(&db, &config.reports, now_ms()).await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        println!(
+            "backend {backend}: segmentation of {} clients in {:.0} ms",
+            run.clients,
+            times[times.len() - 1]
+        );
+    }
+    Ok(())
+}
+
+/// The three queries a dashboard page makes.
+async fn dashboard(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<()> {
+    let scope = orderline::db::reports::Scope {
+        from,
+        to,
+        direction: "inbound".into(),
+        operator_id: None,
+    };
+    reports::kpis(db, config, &scope).await?;
+    reports::distribution(db, config, &scope).await?;
+    reports::operators(db, &scope).await?;
+    Ok(())
+}
+
+async fn median_ms<F, Fut>(mut f: F) -> anyhow::Result<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    f().await?;
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        f().await?;
+        samples.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    Ok(samples[2])
+}

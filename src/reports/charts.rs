@@ -1,0 +1,213 @@
+//! SVG charts as pure functions: data in, an SVG string out.
+//!
+//! Why hand-written SVG rather than a plotting crate: four simple chart shapes, no fonts or
+//! raster back-ends to pull in, and full control over what matters here — a `viewBox` so the
+//! picture scales with the page, a `<title>` on every bar and point so the exact number shows
+//! on hover without JavaScript, and every text escaped (operator names are user input).
+
+use std::fmt::Write;
+
+use super::{distribution::Distribution, operators::OperatorRow};
+
+const W: f64 = 640.0;
+const H: f64 = 240.0;
+const PAD: f64 = 32.0;
+
+/// Escapes text for SVG (XML) content and attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn open(title: &str, height: f64) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {height}\" role=\"img\" \
+         class=\"chart\"><title>{}</title>",
+        escape(title)
+    )
+}
+
+/// Vertical bars: one per (label, value); `hover` words each bar's `<title>`.
+pub fn vertical_bars(title: &str, bars: &[(String, i64)], hover: &str) -> String {
+    let mut svg = open(title, H);
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
+    let slot = (W - 2.0 * PAD) / bars.len().max(1) as f64;
+    for (i, (label, value)) in bars.iter().enumerate() {
+        let h = (H - 2.0 * PAD) * *value as f64 / max;
+        let x = PAD + i as f64 * slot;
+        let _ = write!(
+            svg,
+            "<g><rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"bar\">\
+             <title>{}: {value} {}</title></rect>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{}</text></g>",
+            H - PAD - h,
+            slot * 0.8,
+            escape(label),
+            escape(hover),
+            x + slot * 0.4,
+            H - PAD + 12.0,
+            escape(label),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Horizontal bars, one row per (label, value, shown value text).
+pub fn horizontal_bars(title: &str, rows: &[(String, f64, String)]) -> String {
+    let row_h = 22.0;
+    let height = PAD + rows.len() as f64 * row_h + 8.0;
+    let mut svg = open(title, height);
+    let max = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max);
+    let max = if max > 0.0 { max } else { 1.0 };
+    let label_w = 160.0;
+    for (i, (label, value, shown)) in rows.iter().enumerate() {
+        let y = PAD / 2.0 + i as f64 * row_h;
+        let w = (W - label_w - PAD) * value / max;
+        let _ = write!(
+            svg,
+            "<g><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{label_w}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" class=\"bar\">\
+             <title>{}: {}</title></rect></g>",
+            label_w - 6.0,
+            y + row_h * 0.6,
+            escape(label),
+            row_h * 0.7,
+            escape(label),
+            escape(shown),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Offered calls by hour of the day (business time zone).
+pub fn calls_by_hour(d: &Distribution) -> String {
+    let bars: Vec<(String, i64)> = d
+        .by_hour
+        .iter()
+        .map(|s| (format!("{:02}", s.key), s.offered))
+        .collect();
+    vertical_bars("Calls by hour of day", &bars, "calls")
+}
+
+/// Answered calls per wait-time bucket.
+pub fn wait_buckets(d: &Distribution) -> String {
+    let bars: Vec<(String, i64)> = d
+        .wait
+        .iter()
+        .map(|w| (w.label.to_owned(), w.answered))
+        .collect();
+    vertical_bars("Answered calls by wait time", &bars, "answered calls")
+}
+
+/// Each operator's share of the team's load (talk + wrap-up).
+pub fn operator_load(rows: &[OperatorRow]) -> String {
+    let bars: Vec<(String, f64, String)> = rows
+        .iter()
+        .map(|r| {
+            let share = r.load_share.unwrap_or(0.0);
+            let shown = format!(
+                "{:.1} % of the load, {} calls, {} s talk + {} s wrap-up",
+                share * 100.0,
+                r.calls_handled,
+                r.talk_seconds,
+                r.wrapup_seconds
+            );
+            (r.name.clone(), share, shown)
+        })
+        .collect();
+    horizontal_bars("Load per operator (talk + wrap-up)", &bars)
+}
+
+/// The Pareto curve: (share of clients, share of revenue) points, both 0–1, clients sorted by
+/// revenue; the 80 % line is drawn and `pareto` (share of clients at 80 % of revenue) marked.
+pub fn pareto_curve(points: &[(f64, f64)], pareto: Option<f64>) -> String {
+    let mut svg = open("Share of revenue by share of clients (Pareto)", H);
+    let sx = |x: f64| PAD + x * (W - 2.0 * PAD);
+    let sy = |y: f64| H - PAD - y * (H - 2.0 * PAD);
+    let path: Vec<String> = points
+        .iter()
+        .map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y)))
+        .collect();
+    let _ = write!(
+        svg,
+        "<line x1=\"{PAD}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" class=\"guide\" stroke-dasharray=\"4 3\"/>\
+         <polyline fill=\"none\" stroke=\"currentColor\" points=\"{}\"/>",
+        W - PAD,
+        path.join(" "),
+        y = sy(0.8),
+    );
+    for (x, y) in points {
+        let _ = write!(
+            svg,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"><title>{:.1} % of clients: {:.1} % of revenue</title></circle>",
+            sx(*x),
+            sy(*y),
+            x * 100.0,
+            y * 100.0
+        );
+    }
+    if let Some(p) = pareto {
+        let _ = write!(
+            svg,
+            "<line x1=\"{x:.1}\" y1=\"{PAD}\" x2=\"{x:.1}\" y2=\"{:.1}\" class=\"pareto\">\
+             <title>{:.1} % of clients bring 80 % of revenue</title></line>",
+            H - PAD,
+            p * 100.0,
+            x = sx(p),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_carry_their_numbers_in_titles_and_scale_with_a_viewbox() {
+        let svg = vertical_bars("Calls", &[("09".into(), 4), ("10".into(), 7)], "calls");
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("viewBox=\"0 0 640 240\""));
+        assert!(svg.contains("<title>09: 4 calls</title>"));
+        assert!(svg.contains("<title>10: 7 calls</title>"));
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(!svg.contains("<script"));
+    }
+
+    #[test]
+    fn operator_names_are_escaped() {
+        let svg = horizontal_bars(
+            "Load",
+            &[("<b>Olga & Co</b>".into(), 0.75, "75.0 %".into())],
+        );
+        assert!(svg.contains("&lt;b&gt;Olga &amp; Co&lt;/b&gt;: 75.0 %"));
+        assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn the_pareto_curve_marks_each_point_and_the_pareto_share() {
+        let svg = pareto_curve(&[(0.0, 0.0), (0.2, 0.8), (1.0, 1.0)], Some(0.2));
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(svg.contains("<title>20.0 % of clients: 80.0 % of revenue</title>"));
+        assert!(svg.contains("<title>20.0 % of clients bring 80 % of revenue</title>"));
+    }
+
+    #[test]
+    fn an_empty_chart_is_still_valid_svg() {
+        assert!(vertical_bars("x", &[], "calls").ends_with("</svg>"));
+        assert!(pareto_curve(&[], None).contains("<polyline"));
+    }
+}

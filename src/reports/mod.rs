@@ -1,0 +1,212 @@
+//! Call-centre reports: the KPIs of issue 5 over a period, their distribution over hours,
+//! weekdays and wait times, the per-operator table, and SVG charts of them.
+//!
+//! # Layout
+//! - [`kpi`]: the formulas (the one place that divides), with their texts.
+//! - [`speed`]: callback speed from the missed-call tasks of the period.
+//! - [`distribution`]: by hour, by weekday (business time zone), wait buckets.
+//! - [`operators`]: the per-operator table.
+//! - [`charts`]: SVG pictures (pure functions returning strings).
+//!
+//! Which calls a report counts: those that *started* in the half-open period [from, to),
+//! in the asked direction (inbound by default), blocked calls excluded; with `operator`, only
+//! the calls that operator answered (so missed calls, which nobody answered, drop out —
+//! `offered`, `missed` and the rates then describe that operator's answered calls only). The
+//! SQL sums live in `db::reports`.
+
+pub mod charts;
+pub mod distribution;
+pub mod kpi;
+pub mod operators;
+pub mod speed;
+
+use chrono::{DateTime, Days, TimeZone};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::{
+    config::Config,
+    db::{Db, DbResult, reports as q, reports::Scope},
+    domain::time::Millis,
+    error::{AppError, AppResult},
+};
+
+/// The longest period a report may cover: a year and a bit (a leap year plus slack).
+pub const MAX_PERIOD_DAYS: i64 = 400;
+
+/// Reads `from`/`to` (RFC 3339; defaults: today in the business time zone) and the direction,
+/// and checks them.
+pub fn scope(
+    from: Option<&str>,
+    to: Option<&str>,
+    direction: Option<&str>,
+    operator_id: Option<i64>,
+    tz: Tz,
+    now: Millis,
+) -> AppResult<Scope> {
+    let from = match instant(from, "from")? {
+        Some(t) => t,
+        None => local_midnight(now, tz),
+    };
+    let to = match instant(to, "to")? {
+        Some(t) => t,
+        None => next_midnight(from, tz),
+    };
+    if to <= from {
+        return Err(AppError::invalid("to", "must be later than from"));
+    }
+    if to - from > MAX_PERIOD_DAYS * 86_400_000 {
+        return Err(AppError::invalid(
+            "to",
+            format!("a report covers at most {MAX_PERIOD_DAYS} days"),
+        ));
+    }
+    let direction = match direction.filter(|d| !d.is_empty()) {
+        None | Some("inbound") => "inbound",
+        Some("outbound") => "outbound",
+        Some(_) => {
+            return Err(AppError::invalid(
+                "direction",
+                "expected inbound or outbound",
+            ));
+        }
+    };
+    Ok(Scope {
+        from,
+        to,
+        direction: direction.to_owned(),
+        operator_id,
+    })
+}
+
+fn instant(v: Option<&str>, field: &'static str) -> AppResult<Option<Millis>> {
+    match v.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map(|d| Some(d.timestamp_millis()))
+            .map_err(|_| {
+                AppError::invalid(
+                    field,
+                    "expected an RFC 3339 time such as 2026-11-27T00:00:00+03:00",
+                )
+            }),
+    }
+}
+
+/// The start of the business day that contains `t`.
+fn local_midnight(t: Millis, tz: Tz) -> Millis {
+    let Some(local) = tz.timestamp_millis_opt(t).single() else {
+        return t;
+    };
+    let day = local.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&day)
+        .earliest()
+        .map_or(t, |d| d.timestamp_millis())
+}
+
+/// The start of the business day after the one that contains `t`.
+fn next_midnight(t: Millis, tz: Tz) -> Millis {
+    let start = local_midnight(t, tz);
+    tz.timestamp_millis_opt(start)
+        .single()
+        .and_then(|d| d.date_naive().checked_add_days(Days::new(1)))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|d| tz.from_local_datetime(&d).earliest())
+        .map_or(start + 86_400_000, |d| d.timestamp_millis())
+}
+
+/// The KPIs of a period with the thresholds they used.
+#[derive(Clone, Debug, Serialize)]
+pub struct KpiReport {
+    /// S and T.
+    pub thresholds: kpi::Thresholds,
+    /// The KPIs.
+    pub kpis: kpi::Kpis,
+}
+
+/// Computes every KPI of the period.
+pub async fn kpis(db: &Db, config: &Config, s: &Scope) -> DbResult<KpiReport> {
+    let thresholds = kpi::Thresholds {
+        short_abandon_seconds: config.calls.short_abandon_seconds,
+        service_level_seconds: config.reports.service_level_seconds,
+    };
+    let buckets = q::bucket_sums(
+        db,
+        s,
+        thresholds.short_abandon_seconds,
+        thresholds.service_level_seconds,
+    )
+    .await?;
+    let trips = q::callback_trips(db, s).await?;
+    let speed = speed::callback_speed(&trips, s.operator_id, config.time_zone);
+    Ok(KpiReport {
+        thresholds,
+        kpis: kpi::compute(&kpi::total(&buckets), &speed),
+    })
+}
+
+/// The distribution of the period's calls.
+pub async fn distribution(
+    db: &Db,
+    config: &Config,
+    s: &Scope,
+) -> DbResult<distribution::Distribution> {
+    let buckets = q::bucket_sums(
+        db,
+        s,
+        config.calls.short_abandon_seconds,
+        config.reports.service_level_seconds,
+    )
+    .await?;
+    let waits = q::wait_buckets(db, s).await?;
+    Ok(distribution::distribution(
+        &buckets,
+        &waits,
+        config.time_zone,
+    ))
+}
+
+/// The per-operator table of the period.
+pub async fn operators(db: &Db, s: &Scope) -> DbResult<Vec<operators::OperatorRow>> {
+    let calls = q::operator_sums(db, s).await?;
+    let mut tasks = q::tasks_done(db, s.from, s.to).await?;
+    if let Some(op) = s.operator_id {
+        tasks.retain(|t| t.operator_id == op);
+    }
+    Ok(operators::operator_rows(&calls, &tasks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MOSCOW: Tz = chrono_tz::Europe::Moscow;
+
+    #[test]
+    fn the_default_period_is_today_in_the_business_time_zone() {
+        // 2026-11-27 22:30 UTC is already 28 November in Moscow.
+        let now = 1_795_773_600_000 + 12 * 3_600_000 + 1_800_000;
+        let s = scope(None, None, None, None, MOSCOW, now).unwrap();
+        assert_eq!(
+            crate::domain::time::rfc3339(s.from),
+            "2026-11-27T21:00:00.000Z"
+        );
+        assert_eq!(s.to - s.from, 86_400_000);
+        assert_eq!(s.direction, "inbound");
+    }
+
+    #[test]
+    fn bad_periods_and_directions_are_refused() {
+        let now = 1_795_773_600_000;
+        let a = Some("2026-11-27T00:00:00+03:00");
+        assert!(scope(a, a, None, None, MOSCOW, now).is_err());
+        assert!(scope(a, Some("2028-01-01T00:00:00Z"), None, None, MOSCOW, now).is_err());
+        assert!(scope(Some("yesterday"), None, None, None, MOSCOW, now).is_err());
+        assert!(scope(a, None, Some("sideways"), None, MOSCOW, now).is_err());
+        let out = scope(a, None, Some("outbound"), Some(3), MOSCOW, now).unwrap();
+        assert_eq!(
+            (out.direction.as_str(), out.operator_id),
+            ("outbound", Some(3))
+        );
+    }
+}
