@@ -1,6 +1,7 @@
 //! Server-rendered pages: login, the operator's desk, the work page (order screen) of a call,
 //! task or client, the worklist, settings, and the embedded static files.
 
+pub mod dashboard;
 pub mod desk;
 pub mod format;
 pub mod i18n;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/operator/clients", get(worklist::clients))
         .route("/operator/clients/{id}", get(work::client_page))
         .route("/operator/orders", post(work_post::save_order))
+        .route("/manager/dashboard", get(dashboard::dashboard))
 }
 
 /// CSS, JS and images, embedded in release builds (read from disk in debug builds).

@@ -78,6 +78,8 @@ pub struct Shell {
     pub page: &'static str,
     /// Open tasks due (for the tab's counter).
     pub tasks_due: i64,
+    /// Whether the manager pages are open to this user.
+    pub manager: bool,
 }
 
 impl Shell {
@@ -103,6 +105,7 @@ impl Shell {
             sound: prefs.sound,
             page,
             tasks_due,
+            manager: pu.principal.role.can(Permission::ReadReports),
         })
     }
 }

@@ -1,0 +1,191 @@
+//! The manager's dashboard (`/manager/dashboard`): the KPIs of a period with their formulas one
+//! click away, calls by hour, wait-time buckets, load per operator, and the operator table —
+//! the same numbers as `/api/v1/reports/*`, rendered on the server (charts are SVG, readable
+//! without JavaScript, numbers on hover).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    extract::{Query, State},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    format,
+    shell::{PageUser, Shell},
+};
+use crate::{
+    app::AppState,
+    domain::{role::Permission, time::now_ms},
+    error::AppResult,
+    reports::{
+        self, charts,
+        kpi::{Kpi, Num, Unit},
+    },
+};
+
+/// A KPI as a tile.
+pub struct Tile {
+    /// Name.
+    pub name: &'static str,
+    /// Value, formatted ("—" when undefined).
+    pub value: String,
+    /// "numerator ÷ denominator", when it is a ratio or an average.
+    pub parts: String,
+    /// The formula in words.
+    pub formula: &'static str,
+}
+
+/// An operator table row, formatted.
+pub struct OpRow {
+    /// Name.
+    pub name: String,
+    /// Calls handled.
+    pub calls: i64,
+    /// Talk time.
+    pub talk: String,
+    /// Wrap-up time.
+    pub wrapup: String,
+    /// Orders.
+    pub orders: i64,
+    /// Conversion.
+    pub conversion: String,
+    /// Callbacks done.
+    pub callbacks: i64,
+    /// Proactive calls done.
+    pub proactive: i64,
+    /// Share of the team's load.
+    pub load: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    s: Shell,
+    from: String,
+    to: String,
+    direction: String,
+    tiles: Vec<Tile>,
+    by_hour: String,
+    waits: String,
+    load: String,
+    operators: Vec<OpRow>,
+}
+
+/// `?from=&to=&direction=` (RFC 3339; default today).
+#[derive(Deserialize)]
+pub struct DashQuery {
+    from: Option<String>,
+    to: Option<String>,
+    direction: Option<String>,
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".into(), |v| format!("{:.1} %", v * 100.0))
+}
+
+fn duration(secs: f64) -> String {
+    let s = secs.round() as i64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+fn tile(name: &'static str, k: &Kpi, currency: &str) -> Tile {
+    let value = match (k.value, k.unit) {
+        (None, _) => "—".to_owned(),
+        (Some(Num::Count(n)), Unit::MinorUnits) => format::money(n, currency),
+        (Some(Num::Real(x)), Unit::MinorUnits) => format::money(x.round() as i64, currency),
+        (Some(Num::Real(x)), Unit::Ratio) => pct(Some(x)),
+        (Some(Num::Real(x)), Unit::Seconds) => duration(x),
+        (Some(Num::Count(n)), Unit::Seconds) => duration(n as f64),
+        (Some(Num::Count(n)), _) => n.to_string(),
+        (Some(Num::Real(x)), _) => format!("{x:.2}"),
+    };
+    let parts = match (k.numerator, k.denominator) {
+        (Some(a), Some(b)) => format!("{a} ÷ {b}"),
+        _ => String::new(),
+    };
+    Tile {
+        name,
+        value,
+        parts,
+        formula: k.formula,
+    }
+}
+
+/// `GET /manager/dashboard`.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    pu: PageUser,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Response> {
+    pu.principal.require(Permission::ReadReports)?;
+    let s = Shell::load(&state, &pu, "dashboard").await?;
+    let tz = state.config.time_zone;
+    let scope = reports::scope(
+        q.from.as_deref(),
+        q.to.as_deref(),
+        q.direction.as_deref(),
+        None,
+        tz,
+        now_ms(),
+    )?;
+    let report = reports::kpis(&state.db, &state.config, &scope).await?;
+    let dist = reports::distribution(&state.db, &state.config, &scope).await?;
+    let ops = reports::operators(&state.db, &scope).await?;
+    let k = &report.kpis;
+    let cur = state.config.currency.as_str();
+    let tiles = vec![
+        tile("Offered", &k.offered, cur),
+        tile("Answered", &k.answered, cur),
+        tile("Missed", &k.missed, cur),
+        tile("Short abandons", &k.short_abandons, cur),
+        tile("Abandon rate", &k.abandon_rate, cur),
+        tile("Service level", &k.service_level, cur),
+        tile("ASA", &k.asa, cur),
+        tile("Average talk", &k.average_talk, cur),
+        tile("AHT", &k.aht, cur),
+        tile("Conversion", &k.conversion, cur),
+        tile("Revenue", &k.revenue, cur),
+        tile("Revenue per answered call", &k.revenue_per_answered, cur),
+        tile("Callbacks within 20 min", &k.callbacks_within_20_min, cur),
+        tile("Callbacks same day", &k.callbacks_same_day, cur),
+        tile("Median time to reach", &k.callback_median_seconds, cur),
+        tile("Repeat-call rate", &k.repeat_call_rate, cur),
+    ];
+    let operators = ops
+        .iter()
+        .map(|o| OpRow {
+            name: o.name.clone(),
+            calls: o.calls_handled,
+            talk: duration(o.talk_seconds as f64),
+            wrapup: duration(o.wrapup_seconds as f64),
+            orders: o.orders,
+            conversion: pct(o.conversion),
+            callbacks: o.callbacks_done,
+            proactive: o.proactive_done,
+            load: pct(o.load_share),
+        })
+        .collect();
+    let rfc = |ms: i64| {
+        crate::domain::time::from_ms(ms)
+            .with_timezone(&tz)
+            .to_rfc3339()
+    };
+    Ok(DashboardPage {
+        s,
+        from: rfc(scope.from),
+        to: rfc(scope.to),
+        direction: scope.direction.clone(),
+        tiles,
+        by_hour: charts::calls_by_hour(&dist),
+        waits: charts::wait_buckets(&dist),
+        load: charts::operator_load(&ops),
+        operators,
+    }
+    .into_response())
+}
