@@ -67,7 +67,7 @@ fn call(s: &CallSeed, i: u64) -> Call {
     let started = s.end - s.span + (i as i64) * (s.span / s.calls.max(1) as i64);
     Call {
         id: i as i64 + 1,
-        inbound: (h >> 24) % 10 != 0,
+        inbound: !(h >> 24).is_multiple_of(10),
         state,
         forwarded,
         client: known.then_some(client_ix as i64 + 1),
