@@ -57,3 +57,6 @@ ALTER TABLE callbacks ADD COLUMN claimed_by BIGINT REFERENCES users (id);
 ALTER TABLE callbacks ADD COLUMN claimed_at BIGINT;
 ALTER TABLE callbacks ADD COLUMN last_outcome TEXT;
 CREATE INDEX callbacks_assigned ON callbacks (assigned_to, status, due_at);
+
+-- The client card lists the client's latest calls.
+CREATE INDEX calls_client_started ON calls (client_id, started_at) WHERE client_id IS NOT NULL;

@@ -375,3 +375,45 @@ pub async fn timeline(db: &Db, call_id: i64) -> DbResult<Vec<TimelineRow>> {
         .fetch_all(p)
         .await)?)
 }
+
+/// A client's latest calls, newest first.
+pub async fn recent_of_client(db: &Db, client_id: i64, limit: i64) -> DbResult<Vec<CallRow>> {
+    let sql = format!(
+        "SELECT {CALL_COLUMNS} FROM calls WHERE client_id = $1 ORDER BY started_at DESC LIMIT $2"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(client_id)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// Calls ringing now at an extension (or at nobody in particular, which pops at every ready
+/// operator), newest first: what a desk that was just opened must show.
+pub async fn ringing_for(db: &Db, extension: &str, since: i64) -> DbResult<Vec<CallRow>> {
+    let sql = format!(
+        "SELECT {CALL_COLUMNS} FROM calls WHERE state = 'ringing' AND started_at > $1 \
+         AND (extensions LIKE $2 ESCAPE '\\' OR (extensions = '[]' AND direction = 'inbound')) \
+         ORDER BY started_at DESC LIMIT 20"
+    );
+    let pattern = format!("%\"{}\"%", super::like_escape(extension));
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(since)
+        .bind(&pattern)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// An operator's answered calls that ended after `since` and still have no outcome.
+pub async fn awaiting_outcome(db: &Db, operator_id: i64, since: i64) -> DbResult<Vec<CallRow>> {
+    let sql = format!(
+        "SELECT {CALL_COLUMNS} FROM calls c WHERE operator_id = $1 AND answered_at IS NOT NULL \
+         AND ended_at > $2 AND NOT EXISTS (SELECT 1 FROM wrapups w WHERE w.call_id = c.id) \
+         ORDER BY ended_at DESC LIMIT 20"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(operator_id)
+        .bind(since)
+        .fetch_all(p)
+        .await)?)
+}

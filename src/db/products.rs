@@ -124,3 +124,28 @@ pub async fn list_products(
         .fetch_all(p)
         .await)?)
 }
+
+/// Every product still sold, by name (the order form's catalogue).
+pub async fn active_catalogue(db: &Db, limit: i64) -> DbResult<Vec<Product>> {
+    let sql = format!("SELECT {COLUMNS} FROM products WHERE active ORDER BY name LIMIT $1");
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?)
+}
+
+/// Products by SKU (any state), for reading an order form.
+pub async fn by_skus(db: &Db, skus: &[String]) -> DbResult<Vec<Product>> {
+    if skus.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=skus.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT {COLUMNS} FROM products WHERE sku IN ({})", marks.join(", "));
+    Ok(with_pool!(db, |p| {
+        let mut q = sqlx::query_as(&sql);
+        for s in skus {
+            q = q.bind(s);
+        }
+        q.fetch_all(p).await
+    })?)
+}

@@ -184,3 +184,14 @@ pub async fn open_of_client(db: &Db, client_id: i64) -> DbResult<Vec<Task>> {
         .fetch_all(p)
         .await)?)
 }
+
+/// How many open tasks an operator may work are due before `due_before`.
+pub async fn count_worklist(db: &Db, user_id: i64, due_before: i64) -> DbResult<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM callbacks WHERE status = 'open' \
+        AND (assigned_to = $1 OR assigned_to IS NULL) AND due_at < $2";
+    Ok(with_pool!(db, |p| sqlx::query_scalar(SQL)
+        .bind(user_id)
+        .bind(due_before)
+        .fetch_one(p)
+        .await)?)
+}

@@ -138,6 +138,13 @@ pub async fn home(
     let Some(user) = principal.as_ref().and_then(|p| p.user.clone()) else {
         return Ok(Redirect::to("/login").into_response());
     };
+    // Everyone who works calls starts at the desk.
+    if principal
+        .as_ref()
+        .is_some_and(|p| p.role.can(crate::domain::role::Permission::WorkCalls))
+    {
+        return Ok(Redirect::to("/desk").into_response());
+    }
     let role = principal.map(|p| p.role.to_string()).unwrap_or_default();
     let lang = i18n::pick(user.language.as_deref(), state.config.language);
     Ok(HomePage {

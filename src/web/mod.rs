@@ -1,14 +1,23 @@
-//! Server-rendered pages: login, logout, the landing page, and the embedded static files.
+//! Server-rendered pages: login, the operator's desk, the work page (order screen) of a call,
+//! task or client, the worklist, settings, and the embedded static files.
 
+pub mod desk;
+pub mod format;
 pub mod i18n;
 pub mod login;
+pub mod order_form;
+pub mod shell;
+pub mod views;
+pub mod work;
+pub mod work_post;
+pub mod worklist;
 
 use axum::{
     Router,
     extract::Path,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use rust_embed::RustEmbed;
 
@@ -21,6 +30,21 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::login_page).post(login::login))
         .route("/logout", axum::routing::post(login::logout))
         .route("/static/{*path}", get(static_file))
+        .route("/desk", get(desk::desk))
+        .route("/desk/status", post(desk::set_status))
+        .route("/desk/settings", get(worklist::settings).post(worklist::save_settings))
+        .route("/operator/worklist", get(worklist::worklist))
+        .route("/operator/calls/{id}", get(work::call_page))
+        .route("/operator/calls/{id}/pop", get(desk::pop_fragment))
+        .route("/operator/calls/{id}/wrapup", post(work_post::call_wrapup))
+        .route("/operator/calls/{id}/new-client", post(work_post::new_client))
+        .route("/operator/calls/{id}/choose", post(work_post::choose))
+        .route("/operator/tasks/{id}", get(work::task_page))
+        .route("/operator/tasks/{id}/take", post(work_post::take))
+        .route("/operator/tasks/{id}/release", post(work_post::release))
+        .route("/operator/tasks/{id}/wrapup", post(work_post::task_wrapup))
+        .route("/operator/clients/{id}", get(work::client_page))
+        .route("/operator/orders", post(work_post::save_order))
 }
 
 /// CSS, JS and images, embedded in release builds (read from disk in debug builds).

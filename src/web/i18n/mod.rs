@@ -1,5 +1,7 @@
 //! The words on the pages, in English and Russian.
 
+pub mod desk;
+
 use crate::config::Language;
 
 /// Texts of the shared pages.
