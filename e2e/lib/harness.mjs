@@ -228,11 +228,17 @@ export async function world() {
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
+        if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url || 'no url'})`);
+      });
+      // Answers of 400 and above to the page's own requests (a missing asset, a failing
+      // fragment), by URL: Chromium's console only says "Failed to load resource".
+      const httpErrors = [];
+      page.on('response', (r) => {
+        if (r.status() >= 400) httpErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
       });
       const pops = await recordPops(page);
       await login(page, user);
-      return { context, page, dialogs, errors, pops };
+      return { context, page, dialogs, errors, httpErrors, pops };
     },
 
     /** An API client with a session of `user` (POST /login, as a browser form would). */
@@ -251,6 +257,7 @@ export async function world() {
 
     /** POST one event (or an array) to the demo PBX source; returns the answer and when it arrived. */
     async webhook(body) {
+      const sentAt = Date.now();
       const r = await fetch(`${server.baseURL}/webhooks/demo`, {
         method: 'POST',
         headers: {
@@ -264,7 +271,7 @@ export async function world() {
       if (r.status !== 200) {
         throw new Error(`webhook ${JSON.stringify(body)} answered ${r.status}: ${text}`);
       }
-      return { at, json: JSON.parse(text) };
+      return { sentAt, at, json: JSON.parse(text) };
     },
 
     async close() {

@@ -15,14 +15,17 @@ const NUMBER = '+74951234567'; // 8 (495) 123-45-67 in the demo data
 let w;
 let manager;
 let client; // { id, name }
+let newest; // the client's last order, from the API
 before(async () => {
   w = await world();
   manager = await w.api(USERS.manager);
   const found = await json(manager, 'GET', `/api/v1/lookup?number=${encodeURIComponent(NUMBER)}`);
   assert.equal(found.kind, 'client', `the demo number ${NUMBER} should belong to one client`);
   client = { id: found.matches[0].client_id, name: found.matches[0].name };
-  const orders = await json(manager, 'GET', `/api/v1/orders?client_id=${client.id}`);
+  const orders = await json(manager, 'GET', `/api/v1/orders?client_id=${client.id}&limit=100`);
   assert.ok(orders.items.length > 0, `demo client ${client.id} should have orders to repeat`);
+  // The client's last order: the newest by date (the demo's ids are not in date order).
+  newest = orders.items.reduce((a, b) => (b.created_at > a.created_at ? b : a));
 });
 after(async () => {
   await w?.close();
@@ -56,13 +59,12 @@ test('known client: pop, order screen, repeat the last order, outcome — then t
 
   await w.webhook(answered('e2e-1', '101'));
 
-  // Repeat the newest order of the history.
-  const history = op.page.locator('#history .order[data-order-id]');
-  await history.first().waitFor();
-  const repeatedId = Number(await history.first().getAttribute('data-order-id'));
-  const source = await json(manager, 'GET', `/api/v1/orders/${repeatedId}`);
-  const sourceSkus = new Set(source.lines.map((l) => l.sku));
-  await history.first().locator('a.repeat').click();
+  // Repeat the client's last order from the history.
+  const last = op.page.locator(`#history .order[data-order-id="${newest.id}"]`);
+  await last.waitFor();
+  const repeatedId = newest.id;
+  const sourceSkus = new Set(newest.lines.map((l) => l.sku));
+  await last.locator('a.repeat').click();
   const skus = op.page.locator('form#order-form .line input[name=sku]');
   await eventually(async () => {
     const values = await skus.evaluateAll((els) => els.map((e) => e.value).filter(Boolean));
@@ -151,5 +153,48 @@ test('a shared call: both desks pop; when one operator answers the other pop is 
   await b.page.waitForURL((u) => u.pathname === `/operator/calls/${callId}`, { timeout: TIMEOUT });
   await popA.waitFor({ state: 'detached' });
   assert.equal(new URL(a.page.url()).pathname, '/desk', '101 stays on the desk');
+
   await w.webhook(hangup('e2e-1-shared', 'normal'));
+});
+
+test('the history lists the newest order first, and the key r repeats it', async () => {
+  // Another demo client, whose orders were not entered in date order (the demo's ids are not).
+  const other = await json(manager, 'GET', '/api/v1/clients/2');
+  const number = other.phones[0].number;
+  const orders = (await json(manager, 'GET', `/api/v1/orders?client_id=2&limit=100`)).items;
+  assert.ok(orders.length >= 2, 'demo client 2 has several orders');
+  const byDate = [...orders].sort((a, b) => b.created_at - a.created_at);
+
+  const op = await w.operator(USERS.op102);
+  await setPreferences(op.context, { pop_on: 'ring' });
+  await op.page.goto('/desk');
+  await openDesk(op.page);
+  await ensureReady(op.page);
+  const ring = await w.webhook(ringing('e2e-1-keys', number, ['102']));
+  const callId = ring.json.events[0].call_id;
+  await op.page.waitForURL((u) => u.pathname === `/operator/calls/${callId}`, { timeout: TIMEOUT });
+  await w.webhook(answered('e2e-1-keys', '102'));
+
+  const shown = op.page.locator('#history .order[data-order-id]');
+  await shown.first().waitFor();
+  const ids = (await shown.evaluateAll((els) => els.map((e) => Number(e.dataset.orderId))));
+  assert.deepEqual(
+    ids,
+    byDate.slice(0, ids.length).map((o) => o.id),
+    `the history is newest first (by date: ${byDate.slice(0, 4).map((o) => `#${o.id} ${new Date(o.created_at).toISOString().slice(0, 10)}`).join(', ')} …)`,
+  );
+
+  const newest = byDate[0];
+  const sourceSkus = new Set(newest.lines.map((l) => l.sku));
+  await op.page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await op.page.keyboard.press('r');
+  const skus = op.page.locator('form#order-form .line input[name=sku]');
+  const filled = await eventually(async () => {
+    const v = await skus.evaluateAll((els) => els.map((e) => e.value).filter(Boolean));
+    return v.length ? v : null;
+  }, { what: 'the key r fills the order form' });
+  for (const sku of filled) {
+    assert.ok(sourceSkus.has(sku), `${sku} comes from the newest order #${newest.id}`);
+  }
+  await w.webhook(hangup('e2e-1-keys', 'normal'));
 });
