@@ -82,7 +82,11 @@ async fn set_preferences(
     if !["ring", "answer"].contains(&input.pop_on.as_str()) {
         return Err(AppError::invalid("pop_on", "expected ring or answer"));
     }
-    if input.language.as_deref().is_some_and(|l| Language::parse(l).is_none()) {
+    if input
+        .language
+        .as_deref()
+        .is_some_and(|l| Language::parse(l).is_none())
+    {
         return Err(AppError::invalid("language", "expected en or ru"));
     }
     db::wrapups::set_preferences(&state.db, u.id, &input, now_ms()).await?;
@@ -97,10 +101,13 @@ async fn list_outcomes(State(state): State<AppState>, p: Principal) -> AppResult
     );
     let mut items: Vec<Value> = outcome::ALL
         .iter()
-        .map(|o| json!({ "code": o.code(), "label": o.label(lang), "system": true, "active": true }))
+        .map(
+            |o| json!({ "code": o.code(), "label": o.label(lang), "system": true, "active": true }),
+        )
         .collect();
     for c in db::wrapups::custom_outcomes(&state.db).await? {
-        items.push(json!({ "code": c.code, "label": c.label, "system": false, "active": c.active }));
+        items
+            .push(json!({ "code": c.code, "label": c.label, "system": false, "active": c.active }));
     }
     Ok(AppJson(json!({ "items": items })))
 }
@@ -154,7 +161,9 @@ async fn call_outcome(
 ) -> AppResult<AppJson<db::wrapups::Wrapup>> {
     let u = workspace::desk_user(&p)?;
     let call = workspace::call_for(&state, &p, id).await?;
-    Ok(AppJson(wrapup::wrap_up_call(&state, u, &call, &input).await?))
+    Ok(AppJson(
+        wrapup::wrap_up_call(&state, u, &call, &input).await?,
+    ))
 }
 
 async fn choose_client(
@@ -178,7 +187,10 @@ async fn new_client(
     let u = workspace::desk_user(&p)?;
     let call = workspace::call_for(&state, &p, id).await?;
     let client_id = caller::create(&state, u, &call, input).await?;
-    Ok((StatusCode::CREATED, AppJson(json!({ "client_id": client_id }))))
+    Ok((
+        StatusCode::CREATED,
+        AppJson(json!({ "client_id": client_id })),
+    ))
 }
 
 async fn worklist(State(state): State<AppState>, p: Principal) -> AppResult<AppJson<Value>> {
@@ -239,5 +251,7 @@ async fn task_outcome(
     let task = db::tasks::get_task(&state.db, id).await?;
     let saved = wrapup::wrap_up_task(&state, u, &task, &input).await?;
     let task = db::tasks::get_task(&state.db, id).await?;
-    Ok(AppJson(json!({ "wrapup": saved, "task": task_json(&task) })))
+    Ok(AppJson(
+        json!({ "wrapup": saved, "task": task_json(&task) }),
+    ))
 }

@@ -453,11 +453,13 @@ pub async fn add_phone(tx: &mut Tx, client_id: i64, e164: &str, raw: &str) -> Db
 }
 
 async fn touch(tx: &mut Tx, client_id: i64) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query("UPDATE clients SET updated_at = $2 WHERE id = $1")
-        .bind(client_id)
-        .bind(now_ms())
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    with_tx!(tx, |c| sqlx::query(
+        "UPDATE clients SET updated_at = $2 WHERE id = $1"
+    )
+    .bind(client_id)
+    .bind(now_ms())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }

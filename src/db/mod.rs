@@ -16,8 +16,8 @@ pub mod orders;
 pub mod products;
 pub mod seed;
 pub mod sessions;
-pub mod tokens;
 pub mod tasks;
+pub mod tokens;
 pub mod users;
 pub mod wrapups;
 

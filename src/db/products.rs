@@ -140,7 +140,10 @@ pub async fn by_skus(db: &Db, skus: &[String]) -> DbResult<Vec<Product>> {
         return Ok(Vec::new());
     }
     let marks: Vec<String> = (1..=skus.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("SELECT {COLUMNS} FROM products WHERE sku IN ({})", marks.join(", "));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM products WHERE sku IN ({})",
+        marks.join(", ")
+    );
     Ok(with_pool!(db, |p| {
         let mut q = sqlx::query_as(&sql);
         for s in skus {

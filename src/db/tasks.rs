@@ -101,8 +101,7 @@ pub async fn claim(db: &Db, id: i64, user_id: i64, now: i64, stale_before: i64) 
 
 /// Gives a task back (only its holder can).
 pub async fn release(db: &Db, id: i64, user_id: i64) -> DbResult<()> {
-    const SQL: &str =
-        "UPDATE callbacks SET claimed_by = NULL, claimed_at = NULL WHERE id = $1 AND claimed_by = $2";
+    const SQL: &str = "UPDATE callbacks SET claimed_by = NULL, claimed_at = NULL WHERE id = $1 AND claimed_by = $2";
     with_pool!(db, |p| sqlx::query(SQL)
         .bind(id)
         .bind(user_id)

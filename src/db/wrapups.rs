@@ -70,6 +70,7 @@ pub async fn upsert_call_wrapup(tx: &mut Tx, w: &NewWrapup<'_>, now: i64) -> DbR
          note = COALESCE(excluded.note, wrapups.note), client_id = COALESCE(excluded.client_id, wrapups.client_id), \
          order_id = COALESCE(excluded.order_id, wrapups.order_id), \
          follow_up_id = COALESCE(excluded.follow_up_id, wrapups.follow_up_id), \
+         wrapup_seconds = COALESCE(wrapups.wrapup_seconds, excluded.wrapup_seconds), \
          operator_id = excluded.operator_id, updated_at = excluded.updated_at RETURNING {COLUMNS}"
     );
     insert(tx, &sql, w, now).await
@@ -155,13 +156,18 @@ pub struct CustomOutcome {
 
 /// Custom outcomes, active ones first.
 pub async fn custom_outcomes(db: &Db) -> DbResult<Vec<CustomOutcome>> {
-    const SQL: &str =
-        "SELECT code, label, active FROM custom_outcomes ORDER BY active DESC, label";
+    const SQL: &str = "SELECT code, label, active FROM custom_outcomes ORDER BY active DESC, label";
     Ok(with_pool!(db, |p| sqlx::query_as(SQL).fetch_all(p).await)?)
 }
 
 /// Adds or relabels a custom outcome (re-activating it).
-pub async fn put_custom_outcome(db: &Db, code: &str, label: &str, active: bool, now: i64) -> DbResult<()> {
+pub async fn put_custom_outcome(
+    db: &Db,
+    code: &str,
+    label: &str,
+    active: bool,
+    now: i64,
+) -> DbResult<()> {
     const SQL: &str = "INSERT INTO custom_outcomes (code, label, active, created_at) VALUES ($1, $2, $3, $4) \
         ON CONFLICT (code) DO UPDATE SET label = excluded.label, active = excluded.active";
     with_pool!(db, |p| sqlx::query(SQL)

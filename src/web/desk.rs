@@ -49,7 +49,13 @@ pub struct TaskRow {
 }
 
 /// Task rows for a user.
-pub fn task_rows(state: &AppState, tasks: Vec<Task>, me: i64, t: &Desk, lang: crate::config::Language) -> Vec<TaskRow> {
+pub fn task_rows(
+    state: &AppState,
+    tasks: Vec<Task>,
+    me: i64,
+    t: &Desk,
+    lang: crate::config::Language,
+) -> Vec<TaskRow> {
     let now = now_ms();
     let stale = now - state.config.workspace.claim_ms;
     tasks
@@ -57,7 +63,10 @@ pub fn task_rows(state: &AppState, tasks: Vec<Task>, me: i64, t: &Desk, lang: cr
         .map(|k| TaskRow {
             id: k.id,
             kind: views::kind_label(t, &k.kind),
-            who: k.client_name.clone().unwrap_or_else(|| k.number_e164.clone()),
+            who: k
+                .client_name
+                .clone()
+                .unwrap_or_else(|| k.number_e164.clone()),
             number: k.number_e164.clone(),
             due: format::when(k.due_at, state.config.time_zone, lang),
             overdue: k.due_at < now,

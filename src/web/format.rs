@@ -66,7 +66,10 @@ pub fn badge(b: &Badge, t: &Desk, lang: Language, currency: &str) -> BadgeView {
     let r = &b.reason;
     let revenue = money(r.revenue_minor, currency);
     let since = r.days_since_last.unwrap_or(0);
-    let gap = r.usual_gap_days.map(|g| g.to_string()).unwrap_or_else(|| "—".into());
+    let gap = r
+        .usual_gap_days
+        .map(|g| g.to_string())
+        .unwrap_or_else(|| "—".into());
     let reason = match lang {
         Language::En => format!(
             "{} orders, {revenue} in 12 months; last order {since} days ago; usual gap {gap} days",
@@ -98,7 +101,10 @@ mod tests {
     #[test]
     fn times_read_in_the_business_time_zone() {
         let ms = 1_800_000_000_000; // 2027-01-15T08:00:00Z
-        assert_eq!(when(ms, chrono_tz::Europe::Moscow, Language::Ru), "15.01.2027 11:00");
+        assert_eq!(
+            when(ms, chrono_tz::Europe::Moscow, Language::Ru),
+            "15.01.2027 11:00"
+        );
         assert_eq!(local_input(ms, chrono_tz::UTC), "2027-01-15T08:00");
     }
 }

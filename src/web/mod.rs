@@ -32,12 +32,18 @@ pub fn router() -> Router<AppState> {
         .route("/static/{*path}", get(static_file))
         .route("/desk", get(desk::desk))
         .route("/desk/status", post(desk::set_status))
-        .route("/desk/settings", get(worklist::settings).post(worklist::save_settings))
+        .route(
+            "/desk/settings",
+            get(worklist::settings).post(worklist::save_settings),
+        )
         .route("/operator/worklist", get(worklist::worklist))
         .route("/operator/calls/{id}", get(work::call_page))
         .route("/operator/calls/{id}/pop", get(desk::pop_fragment))
         .route("/operator/calls/{id}/wrapup", post(work_post::call_wrapup))
-        .route("/operator/calls/{id}/new-client", post(work_post::new_client))
+        .route(
+            "/operator/calls/{id}/new-client",
+            post(work_post::new_client),
+        )
         .route("/operator/calls/{id}/choose", post(work_post::choose))
         .route("/operator/tasks/{id}", get(work::task_page))
         .route("/operator/tasks/{id}/take", post(work_post::take))

@@ -50,7 +50,12 @@ impl OrderForm {
 
     /// A form with the lines of an earlier order; products no longer sold are left out and
     /// named.
-    pub async fn repeat(db: &Db, order_id: i64, client_id: i64, address: String) -> AppResult<OrderForm> {
+    pub async fn repeat(
+        db: &Db,
+        order_id: i64,
+        client_id: i64,
+        address: String,
+    ) -> AppResult<OrderForm> {
         let (order, lines) = db::orders::get_order(db, order_id).await?;
         if order.client_id != client_id {
             return Err(AppError::NotFound("order"));
@@ -105,7 +110,12 @@ impl OrderForm {
     }
 
     /// Turns the form into an order input, resolving SKUs; errors name the line.
-    pub async fn to_input(&self, db: &Db, client_id: i64, call_id: Option<i64>) -> AppResult<OrderInput> {
+    pub async fn to_input(
+        &self,
+        db: &Db,
+        client_id: i64,
+        call_id: Option<i64>,
+    ) -> AppResult<OrderInput> {
         if self.lines.is_empty() {
             return Err(AppError::invalid("lines", "add at least one product"));
         }
@@ -117,10 +127,9 @@ impl OrderForm {
         let products = db::products::by_skus(db, &skus).await?;
         let mut lines = Vec::with_capacity(self.lines.len());
         for (i, (l, sku)) in self.lines.iter().zip(&skus).enumerate() {
-            let product = products
-                .iter()
-                .find(|p| &p.sku == sku)
-                .ok_or_else(|| AppError::invalid(format!("lines[{i}]"), "no product with this SKU"))?;
+            let product = products.iter().find(|p| &p.sku == sku).ok_or_else(|| {
+                AppError::invalid(format!("lines[{i}]"), "no product with this SKU")
+            })?;
             let quantity: i64 = l.qty.trim().parse().map_err(|_| {
                 AppError::invalid(format!("lines[{i}]"), "the quantity must be a whole number")
             })?;
@@ -165,7 +174,10 @@ mod tests {
     #[test]
     fn errors_are_found_by_field_and_line() {
         let form = OrderForm {
-            errors: vec![("lines[1]".into(), "bad".into()), ("delivery_date".into(), "no".into())],
+            errors: vec![
+                ("lines[1]".into(), "bad".into()),
+                ("delivery_date".into(), "no".into()),
+            ],
             ..OrderForm::default()
         };
         assert_eq!(form.line_err(&1), Some("bad"));

@@ -82,7 +82,11 @@ pub struct Shell {
 
 impl Shell {
     /// Loads what the top bar shows.
-    pub async fn load(state: &AppState, pu: &PageUser, page: &'static str) -> Result<Shell, AppError> {
+    pub async fn load(
+        state: &AppState,
+        pu: &PageUser,
+        page: &'static str,
+    ) -> Result<Shell, AppError> {
         let ready = db::operators::is_ready(&state.db, pu.user.id).await?;
         let prefs = db::wrapups::preferences(&state.db, pu.user.id).await?;
         let until = crate::domain::time::now_ms() + 86_400_000;

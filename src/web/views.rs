@@ -213,7 +213,11 @@ pub async fn client_card(state: &AppState, c: Client, lang: Language) -> AppResu
         sells: opt(&c.profile.sells),
         sells_to: opt(&c.profile.sells_to),
         price_segment: opt(&c.profile.price_segment),
-        employees: c.profile.employees.map(|e| e.to_string()).unwrap_or_default(),
+        employees: c
+            .profile
+            .employees
+            .map(|e| e.to_string())
+            .unwrap_or_default(),
         do_not_call: c.do_not_call,
         address: c.addresses.first().cloned().unwrap_or_default(),
         name: c.name,

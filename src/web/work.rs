@@ -196,7 +196,9 @@ pub async fn render(
         None => None,
     };
     let candidates = match &call {
-        Some(c) if c.caller_kind == "ambiguous" && c.client_id.is_none() => candidates(state, c).await?,
+        Some(c) if c.caller_kind == "ambiguous" && c.client_id.is_none() => {
+            candidates(state, c).await?
+        }
         _ => Vec::new(),
     };
     let attach_q = q.q.clone().unwrap_or_default();
@@ -205,7 +207,9 @@ pub async fn render(
     let mut flash = String::new();
     let form = match (carry.form, q.repeat, client_id) {
         (Some(f), _, _) => f,
-        (None, Some(order), Some(client)) => OrderForm::repeat(&state.db, order, client, address).await?,
+        (None, Some(order), Some(client)) => {
+            OrderForm::repeat(&state.db, order, client, address).await?
+        }
         _ => OrderForm {
             lines: vec![Default::default()],
             delivery_address: address,
@@ -240,10 +244,24 @@ pub async fn render(
         None => Vec::new(),
     };
     let wrap_failed = carry.wrap.is_some();
-    let wrap = wrap_form(state, pu, call.as_ref(), !call_orders.is_empty(), carry.wrap, q.wrapped).await?;
+    let wrap = wrap_form(
+        state,
+        pu,
+        call.as_ref(),
+        !call_orders.is_empty(),
+        carry.wrap,
+        q.wrapped,
+    )
+    .await?;
     let (wrap_action, back) = match subject {
-        Subject::Call(id) => (format!("/operator/calls/{id}/wrapup"), format!("/operator/calls/{id}")),
-        Subject::Task(id) => (format!("/operator/tasks/{id}/wrapup"), format!("/operator/tasks/{id}")),
+        Subject::Call(id) => (
+            format!("/operator/calls/{id}/wrapup"),
+            format!("/operator/calls/{id}"),
+        ),
+        Subject::Task(id) => (
+            format!("/operator/tasks/{id}/wrapup"),
+            format!("/operator/tasks/{id}"),
+        ),
         Subject::Client(id) => (String::new(), format!("/operator/clients/{id}")),
     };
     let status = if carry.new_client.is_some() || wrap_failed || !carry_ok(&form) {
@@ -252,7 +270,10 @@ pub async fn render(
         StatusCode::OK
     };
     let page = WorkPage {
-        call_when: call.as_ref().map(|c| format::when(c.started_at, tz, lang)).unwrap_or_default(),
+        call_when: call
+            .as_ref()
+            .map(|c| format::when(c.started_at, tz, lang))
+            .unwrap_or_default(),
         task_kind: task.as_ref().map_or("", |k| views::kind_label(t, &k.kind)),
         new_client_error: carry.new_client.map(|e| e.to_string()).unwrap_or_default(),
         order_client: client_id.unwrap_or(0),
@@ -311,7 +332,13 @@ async fn wrap_form(
     let mut outcomes: Vec<(String, String, bool)> = outcome::ALL
         .iter()
         .filter(|o| call.is_none_or(|c| c.direction == "outbound" || o.code() != "not_reached"))
-        .map(|o| (o.code().to_owned(), o.label(pu.lang).to_owned(), o.code() == selected))
+        .map(|o| {
+            (
+                o.code().to_owned(),
+                o.label(pu.lang).to_owned(),
+                o.code() == selected,
+            )
+        })
         .collect();
     for c in custom.iter().filter(|c| c.active) {
         outcomes.push((c.code.clone(), c.label.clone(), c.code == selected));
@@ -326,7 +353,9 @@ async fn wrap_form(
             .or_else(|| saved.as_ref().and_then(|w| w.note.clone()))
             .unwrap_or_default(),
         callback_at: input.and_then(|i| i.callback_at).unwrap_or_default(),
-        saved: saved.map(|w| outcome::label_of(&w.outcome, pu.lang, &custom)).unwrap_or_default(),
+        saved: saved
+            .map(|w| outcome::label_of(&w.outcome, pu.lang, &custom))
+            .unwrap_or_default(),
         error,
     })
 }
@@ -383,7 +412,12 @@ async fn attach_search(state: &AppState, q: &str) -> AppResult<Vec<Candidate>> {
 }
 
 /// Opening a client card is recorded in the audit log (who, when, which client, why).
-async fn audit_card(state: &AppState, pu: &PageUser, client_id: i64, subject: Subject) -> AppResult<()> {
+async fn audit_card(
+    state: &AppState,
+    pu: &PageUser,
+    client_id: i64,
+    subject: Subject,
+) -> AppResult<()> {
     let via = match subject {
         Subject::Call(id) => serde_json::json!({ "call_id": id }),
         Subject::Task(id) => serde_json::json!({ "task_id": id }),

@@ -31,9 +31,18 @@ fn is_form_error(e: &AppError) -> bool {
 }
 
 /// `POST /operator/orders`: the order form of any work page.
-pub async fn save_order(State(state): State<AppState>, pu: PageUser, body: Bytes) -> AppResult<Response> {
+pub async fn save_order(
+    State(state): State<AppState>,
+    pu: PageUser,
+    body: Bytes,
+) -> AppResult<Response> {
     let (mut form, hidden) = OrderForm::parse(&body);
-    let field = |name: &str| hidden.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let field = |name: &str| {
+        hidden
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let client_id: i64 = field("client_id")
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::invalid("client_id", "missing"))?;
@@ -45,7 +54,9 @@ pub async fn save_order(State(state): State<AppState>, pu: PageUser, body: Bytes
         None => None,
     };
     let placed = match form.to_input(&state.db, client_id, call_id).await {
-        Ok(input) => orders::place_order(&state.db, &state.config.currency, Some(pu.user.id), input).await,
+        Ok(input) => {
+            orders::place_order(&state.db, &state.config.currency, Some(pu.user.id), input).await
+        }
         Err(e) => Err(e),
     };
     match placed {
@@ -56,7 +67,8 @@ pub async fn save_order(State(state): State<AppState>, pu: PageUser, body: Bytes
             Ok(Redirect::to(&format!("{back}?saved={order_id}")).into_response())
         }
         Err(AppError::Validation { field, message }) => {
-            form.errors.push((field.unwrap_or_else(|| "lines".into()), message));
+            form.errors
+                .push((field.unwrap_or_else(|| "lines".into()), message));
             if form.lines.is_empty() {
                 form.lines.push(Default::default());
             }
@@ -72,7 +84,10 @@ pub async fn save_order(State(state): State<AppState>, pu: PageUser, body: Bytes
 
 /// Which work page a form came from (only our own paths, never an open redirect).
 fn subject_of(back: &str, call_id: Option<i64>, client_id: i64) -> AppResult<Subject> {
-    let id_after = |prefix: &str| back.strip_prefix(prefix).and_then(|r| r.parse::<i64>().ok());
+    let id_after = |prefix: &str| {
+        back.strip_prefix(prefix)
+            .and_then(|r| r.parse::<i64>().ok())
+    };
     if let Some(id) = id_after("/operator/calls/") {
         if call_id == Some(id) {
             return Ok(Subject::Call(id));
@@ -162,16 +177,26 @@ pub async fn choose(
 }
 
 /// `POST /operator/tasks/{id}/take`.
-pub async fn take(State(state): State<AppState>, pu: PageUser, AppPath(id): AppPath<i64>) -> AppResult<Response> {
+pub async fn take(
+    State(state): State<AppState>,
+    pu: PageUser,
+    AppPath(id): AppPath<i64>,
+) -> AppResult<Response> {
     match workspace::tasks::claim(&state, &pu.user, id).await {
         Ok(_) => Ok(Redirect::to(&format!("/operator/tasks/{id}")).into_response()),
-        Err(AppError::Conflict { .. }) => Ok(Redirect::to(&format!("/operator/worklist?taken={id}")).into_response()),
+        Err(AppError::Conflict { .. }) => {
+            Ok(Redirect::to(&format!("/operator/worklist?taken={id}")).into_response())
+        }
         Err(e) => Err(e),
     }
 }
 
 /// `POST /operator/tasks/{id}/release`.
-pub async fn release(State(state): State<AppState>, pu: PageUser, AppPath(id): AppPath<i64>) -> AppResult<Response> {
+pub async fn release(
+    State(state): State<AppState>,
+    pu: PageUser,
+    AppPath(id): AppPath<i64>,
+) -> AppResult<Response> {
     workspace::tasks::release(&state, &pu.user, id).await?;
     Ok(Redirect::to("/operator/worklist").into_response())
 }

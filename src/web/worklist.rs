@@ -76,7 +76,11 @@ pub struct SavedQuery {
 }
 
 /// `GET /desk/settings`.
-pub async fn settings(State(state): State<AppState>, pu: PageUser, Query(q): Query<SavedQuery>) -> AppResult<Response> {
+pub async fn settings(
+    State(state): State<AppState>,
+    pu: PageUser,
+    Query(q): Query<SavedQuery>,
+) -> AppResult<Response> {
     let s = Shell::load(&state, &pu, "settings").await?;
     Ok(SettingsPage {
         t: s.t,
@@ -102,7 +106,12 @@ pub async fn save_settings(
     Form(f): Form<SettingsForm>,
 ) -> AppResult<Response> {
     let prefs = Preferences {
-        pop_on: if f.pop_on == "answer" { "answer" } else { "ring" }.to_owned(),
+        pop_on: if f.pop_on == "answer" {
+            "answer"
+        } else {
+            "ring"
+        }
+        .to_owned(),
         notify: f.notify.is_some(),
         sound: f.sound.is_some(),
         language: Language::parse(&f.language).map(|l| super::i18n::code(l).to_owned()),

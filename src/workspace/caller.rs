@@ -39,7 +39,12 @@ pub struct NewCallerInput {
 /// Says which client is calling. For a shared number the client must be one of the
 /// candidates, and the choice is remembered for the number. For an unknown number the number
 /// is added to that client's phones, so the next call matches at once.
-pub async fn choose(state: &AppState, user: &SessionUser, call: &CallRow, client_id: i64) -> AppResult<()> {
+pub async fn choose(
+    state: &AppState,
+    user: &SessionUser,
+    call: &CallRow,
+    client_id: i64,
+) -> AppResult<()> {
     let number = call
         .caller_e164
         .as_deref()
@@ -80,7 +85,12 @@ pub async fn choose(state: &AppState, user: &SessionUser, call: &CallRow, client
 }
 
 /// Creates a client with the caller's number and links the call to it; returns its id.
-pub async fn create(state: &AppState, user: &SessionUser, call: &CallRow, input: NewCallerInput) -> AppResult<i64> {
+pub async fn create(
+    state: &AppState,
+    user: &SessionUser,
+    call: &CallRow,
+    input: NewCallerInput,
+) -> AppResult<i64> {
     if call.caller_kind != "unknown" {
         return Err(AppError::Conflict {
             message: "this caller is already known".into(),
@@ -105,6 +115,11 @@ pub async fn create(state: &AppState, user: &SessionUser, call: &CallRow, input:
     db::wrapups::set_call_client(&mut tx, call.id, id, now).await?;
     tx.commit().await?;
     state.callers.clear();
-    tracing::info!(call_id = call.id, client_id = id, user_id = user.id, "client created from a call");
+    tracing::info!(
+        call_id = call.id,
+        client_id = id,
+        user_id = user.id,
+        "client created from a call"
+    );
     Ok(id)
 }

@@ -108,7 +108,11 @@ impl Outcome {
 }
 
 /// The label of a stored code: a system label, a custom label, or the code itself.
-pub fn label_of(code: &str, lang: Language, custom: &[crate::db::wrapups::CustomOutcome]) -> String {
+pub fn label_of(
+    code: &str,
+    lang: Language,
+    custom: &[crate::db::wrapups::CustomOutcome],
+) -> String {
     match SystemOutcome::parse(code) {
         Some(s) => s.label(lang).to_owned(),
         None => custom

@@ -35,7 +35,9 @@ pub async fn claim(state: &AppState, user: &SessionUser, task_id: i64) -> AppRes
     } else {
         format!(
             "{} is working on this task",
-            task.claimed_by_name.as_deref().unwrap_or("another operator")
+            task.claimed_by_name
+                .as_deref()
+                .unwrap_or("another operator")
         )
     };
     Err(AppError::Conflict {

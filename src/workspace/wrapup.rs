@@ -72,16 +72,20 @@ fn clean_note(note: Option<&str>) -> AppResult<Option<String>> {
         ));
     }
     if n.contains('\0') {
-        return Err(AppError::invalid("note", "must not contain a NUL character"));
+        return Err(AppError::invalid(
+            "note",
+            "must not contain a NUL character",
+        ));
     }
     Ok(Some(n.to_owned()))
 }
 
 /// Reads the callback time: RFC 3339, or a local date and time in the business time zone.
 pub fn parse_when(state: &AppState, raw: Option<&str>, now: Millis) -> AppResult<Millis> {
-    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
-        AppError::invalid("callback_at", "say when to call back")
-    })?;
+    let raw = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| AppError::invalid("callback_at", "say when to call back"))?;
     let at = match chrono::DateTime::parse_from_rfc3339(raw) {
         Ok(t) => t.timestamp_millis(),
         Err(_) => {
@@ -126,7 +130,10 @@ pub async fn wrap_up_call(
     let mut follow_up_id = None;
     match outcome {
         Outcome::System(SystemOutcome::OrderPlaced) if order_id.is_none() => {
-            return Err(AppError::invalid("outcome", "no order was saved on this call"));
+            return Err(AppError::invalid(
+                "outcome",
+                "no order was saved on this call",
+            ));
         }
         Outcome::System(SystemOutcome::NotReached) if call.direction == "inbound" => {
             return Err(AppError::invalid(
@@ -288,12 +295,22 @@ pub async fn wrap_up_task(
 
 fn number_of(call: &CallRow) -> AppResult<&str> {
     call.caller_e164.as_deref().ok_or_else(|| {
-        AppError::invalid("outcome", "the caller's number is unknown (withheld or internal)")
+        AppError::invalid(
+            "outcome",
+            "the caller's number is unknown (withheld or internal)",
+        )
     })
 }
 
 async fn block(state: &AppState, user: &SessionUser, number: &str, now: Millis) -> AppResult<()> {
-    db::blocked::block(&state.db, number, Some("spam (operator)"), Some(user.id), now).await?;
+    db::blocked::block(
+        &state.db,
+        number,
+        Some("spam (operator)"),
+        Some(user.id),
+        now,
+    )
+    .await?;
     state.callers.clear();
     Ok(())
 }

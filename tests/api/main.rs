@@ -15,3 +15,4 @@ mod lookup;
 mod orders;
 mod storage;
 mod webhooks;
+mod workspace;
