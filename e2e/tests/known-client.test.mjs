@@ -157,33 +157,46 @@ test('a shared call: both desks pop; when one operator answers the other pop is 
   await w.webhook(hangup('e2e-1-shared', 'normal'));
 });
 
-test('the history lists the newest order first, and the key r repeats it', async () => {
-  // Another demo client, whose orders were not entered in date order (the demo's ids are not).
+/**
+ * Demo client 2, whose orders were not entered in date order (the demo's ids are not), calls
+ * op102 (pop_on=ring); returns the order screen and the client's orders, newest first by date.
+ */
+async function client2Calls(callKey) {
   const other = await json(manager, 'GET', '/api/v1/clients/2');
   const number = other.phones[0].number;
-  const orders = (await json(manager, 'GET', `/api/v1/orders?client_id=2&limit=100`)).items;
+  const orders = (await json(manager, 'GET', '/api/v1/orders?client_id=2&limit=100')).items;
   assert.ok(orders.length >= 2, 'demo client 2 has several orders');
   const byDate = [...orders].sort((a, b) => b.created_at - a.created_at);
-
   const op = await w.operator(USERS.op102);
   await setPreferences(op.context, { pop_on: 'ring' });
   await op.page.goto('/desk');
   await openDesk(op.page);
   await ensureReady(op.page);
-  const ring = await w.webhook(ringing('e2e-1-keys', number, ['102']));
+  const ring = await w.webhook(ringing(callKey, number, ['102']));
   const callId = ring.json.events[0].call_id;
   await op.page.waitForURL((u) => u.pathname === `/operator/calls/${callId}`, { timeout: TIMEOUT });
-  await w.webhook(answered('e2e-1-keys', '102'));
+  await w.webhook(answered(callKey, '102'));
+  await op.page.locator('#history .order[data-order-id]').first().waitFor();
+  return { op, byDate };
+}
 
+const day = (o) => `#${o.id} ${new Date(o.created_at).toISOString().slice(0, 10)}`;
+
+test('the history lists the newest orders first (by date)', async () => {
+  const { op, byDate } = await client2Calls('e2e-1-history');
   const shown = op.page.locator('#history .order[data-order-id]');
-  await shown.first().waitFor();
-  const ids = (await shown.evaluateAll((els) => els.map((e) => Number(e.dataset.orderId))));
+  const ids = await shown.evaluateAll((els) => els.map((e) => Number(e.dataset.orderId)));
+  const byId = new Map(byDate.map((o) => [o.id, o]));
   assert.deepEqual(
     ids,
     byDate.slice(0, ids.length).map((o) => o.id),
-    `the history is newest first (by date: ${byDate.slice(0, 4).map((o) => `#${o.id} ${new Date(o.created_at).toISOString().slice(0, 10)}`).join(', ')} …)`,
+    `shown: ${ids.map((id) => day(byId.get(id))).join(', ')}; newest by date: ${byDate.slice(0, ids.length).map(day).join(', ')}`,
   );
+  await w.webhook(hangup('e2e-1-history', 'normal'));
+});
 
+test('the key r repeats the newest order', async () => {
+  const { op, byDate } = await client2Calls('e2e-1-keys');
   const newest = byDate[0];
   const sourceSkus = new Set(newest.lines.map((l) => l.sku));
   await op.page.evaluate(() => document.activeElement && document.activeElement.blur());
@@ -193,8 +206,9 @@ test('the history lists the newest order first, and the key r repeats it', async
     const v = await skus.evaluateAll((els) => els.map((e) => e.value).filter(Boolean));
     return v.length ? v : null;
   }, { what: 'the key r fills the order form' });
+  const repeated = new URL(op.page.url()).searchParams.get('repeat');
   for (const sku of filled) {
-    assert.ok(sourceSkus.has(sku), `${sku} comes from the newest order #${newest.id}`);
+    assert.ok(sourceSkus.has(sku), `${sku} comes from the newest order ${day(newest)} (the page repeated #${repeated})`);
   }
   await w.webhook(hangup('e2e-1-keys', 'normal'));
 });
