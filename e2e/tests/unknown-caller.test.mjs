@@ -1,6 +1,6 @@
 // Issue 4, §4, second test: a number that is not in the client base rings; the pop says so,
 // the order screen offers to create the client with that number, and afterwards the caller
-// lookup finds the new client.
+// lookup finds the new client. And a number that several clients share: the operator chooses.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,4 +62,38 @@ test('unknown number: the pop says so, the client is created from the order scre
   assert.equal(call.caller.client_id, after.matches[0].client_id);
   assert.deepEqual(op.dialogs, []);
   await w.webhook(hangup('e2e-2', 'normal'));
+});
+
+test('a number several clients share: the pop says so, the operator chooses the client', async () => {
+  const shared = '+74997654300';
+  const names = ['Склад «Север» — Иванов', 'Склад «Север» — Петрова'];
+  const ids = [];
+  for (const name of names) {
+    ids.push((await json(manager, 'POST', '/api/v1/clients', { data: { name, phones: [shared] }, status: 201 })).id);
+  }
+  const op = await w.operator(USERS.op103);
+  await setPreferences(op.context, { pop_on: 'ring' });
+  await op.page.goto('/desk');
+  await openDesk(op.page);
+  await ensureReady(op.page);
+
+  const ring = await w.webhook(ringing('e2e-2-shared', shared, ['103']));
+  const callId = ring.json.events[0].call_id;
+  assert.equal(ring.json.caller.kind, 'ambiguous');
+  const pop = await op.pops.waitFor(callId);
+  assert.match(pop.name, /several clients share this number/i);
+  await op.page.waitForURL((u) => u.pathname === `/operator/calls/${callId}`, { timeout: TIMEOUT });
+  await w.webhook(answered('e2e-2-shared', '103'));
+
+  const choices = op.page.locator('form.choose-client button[name=client_id]');
+  await choices.first().waitFor();
+  const values = (await choices.evaluateAll((els) => els.map((e) => Number(e.value)))).sort();
+  assert.deepEqual(values, [...ids].sort(), 'one button per client with the number');
+  await op.page.locator(`form.choose-client button[name=client_id][value="${ids[1]}"]`).click();
+  const cardName = op.page.locator('#client-card .client-name');
+  await cardName.waitFor();
+  assert.equal((await cardName.textContent()).trim(), names[1]);
+  const call = await json(op.context.request, 'GET', `/api/v1/calls/${callId}`);
+  assert.equal(call.caller.client_id, ids[1]);
+  await w.webhook(hangup('e2e-2-shared', 'normal'));
 });
