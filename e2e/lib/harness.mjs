@@ -116,6 +116,10 @@ export async function startServer() {
   child.on('exit', (code, signal) => {
     exited = { code, signal };
   });
+  let closed = false; // its output read to the end
+  child.on('close', () => {
+    closed = true;
+  });
   const log = () => {
     try {
       return readFileSync(logFile, 'utf8');
@@ -145,14 +149,25 @@ export async function startServer() {
     await sleep(100);
   }
 
-  async function stop() {
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s); `saveLogTo` keeps its log. */
+  async function stop(saveLogTo) {
     if (!exited) {
       child.kill('SIGTERM');
       const t = Date.now();
       while (!exited && Date.now() - t < 10_000) await sleep(50);
       if (!exited) child.kill('SIGKILL');
     }
+    const t = Date.now();
+    while (!closed && Date.now() - t < 2_000) await sleep(20);
+    await new Promise((r) => logStream.end(r));
     db.drop();
+    if (saveLogTo) {
+      try {
+        copyFileSync(logFile, saveLogTo);
+      } catch {
+        /* no log */
+      }
+    }
     if (!process.env.E2E_KEEP) rmSync(dir, { recursive: true, force: true });
   }
   return { baseURL, stop, log, dir };
@@ -278,12 +293,7 @@ export async function world() {
       for (const c of contexts) await c.close().catch(() => {});
       for (const a of apis) await a.dispose().catch(() => {});
       await browser.close().catch(() => {});
-      try {
-        copyFileSync(join(server.dir, 'server.log'), join(logDir(), `${name}.log`));
-      } catch {
-        /* no log */
-      }
-      await server.stop();
+      await server.stop(join(logDir(), `${name}.log`));
     },
   };
   return w;
