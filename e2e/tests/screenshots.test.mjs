@@ -1,6 +1,7 @@
 // Issue 4, §4 and acceptance: screenshots at 1366×768 of what an operator looks at all day —
 // the desk with pops (a known client with history and an unknown number), the order screen
-// of the known client, the order screen of the unknown caller, and the worklist. Written to
+// of the known client (as it opens, and with an order repeated into the form), the order
+// screen of the unknown caller, and the worklist. Written to
 // docs/screenshots/ (E2E_SCREENSHOTS overrides).
 
 import { test, before, after } from 'node:test';
@@ -58,6 +59,12 @@ test('screenshots: desk with pops, order screens, worklist', async () => {
   await op.page.locator('#client-card .client-name').waitFor();
   await op.page.locator('#history .order[data-order-id]').first().waitFor();
   await shot(op.page, 'order-screen.png');
+
+  // The same screen with the newest order of the history repeated into the form.
+  await op.page.locator('#history .order[data-order-id] a.repeat').first().click();
+  await op.page.waitForURL((u) => u.searchParams.has('repeat'), { timeout: TIMEOUT });
+  await op.page.locator('form#order-form .line input[name=sku]').first().waitFor();
+  await shot(op.page, 'order-screen-repeat.png');
 
   await op.page.goto(`/operator/calls/${unknown}`);
   await op.page.locator('form#new-client').waitFor();
