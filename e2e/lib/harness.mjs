@@ -364,14 +364,18 @@ export function percentile(sorted, p) {
  * Records every `.pop[data-call-id]` the desk shows, even one that is on screen only for a
  * moment before the desk navigates to the order screen (pop_on=ring). The observer is the
  * test's own instrumentation, injected by the browser (not a page script). Returns a Map
- * call id → { callId, name, number, badge, href, shownAt, path }, with `.waitFor(id)`.
+ * call id → { callId, name, names, number, badge, href, shownAt, path } (the latest values;
+ * `names`: every text `.pop-name` had, in order), with `.waitFor(id)`.
  */
 export async function recordPops(page) {
   const pops = new Map();
   await page.exposeBinding('__e2eRecordPop', (_source, p) => {
-    const old = pops.get(p.callId) || {};
-    const merged = { ...old };
+    const old = pops.get(p.callId) || { names: [] };
+    const merged = { ...old, names: [...old.names] };
     for (const [k, v] of Object.entries(p)) if (v !== null && v !== undefined) merged[k] = v;
+    // Every text the pop's name had while it was on screen (the desk may first build the pop
+    // from the live event and then swap in the server's version).
+    if (p.name && merged.names[merged.names.length - 1] !== p.name) merged.names.push(p.name);
     pops.set(p.callId, merged);
   });
   await page.addInitScript(() => {

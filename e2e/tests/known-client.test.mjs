@@ -49,7 +49,7 @@ test('known client: pop, order screen, repeat the last order, outcome — then t
 
   // The pop shows who is calling, then the desk opens the order screen by itself (pop_on=ring).
   const pop = await op.pops.waitFor(callId);
-  assert.equal(pop.name, client.name);
+  assert.deepEqual(pop.names, [client.name], 'the pop names the client, and only the client');
   assert.equal(digits(pop.number).slice(-10), digits(NUMBER).slice(-10));
   assert.equal(pop.href, `/operator/calls/${callId}`);
   await op.page.waitForURL((u) => u.pathname === `/operator/calls/${callId}`, { timeout: TIMEOUT });
