@@ -14,6 +14,7 @@
 //! - [`ingest`]: call events in (PBX webhook formats and raw SIP).
 //! - [`matching`]: caller matching (who is behind a number).
 //! - [`orders`]: taking an order (pricing and validation).
+//! - [`outbound`]: handing out outbound call lists fairly (daily caps, personal managers).
 //! - [`realtime`]: live events to browsers (hub, SSE, PostgreSQL fan-out).
 //! - [`segments`]: what kind of client this is (the badge on the pop and the card).
 //! - [`workspace`]: the operator's desk rules (outcomes, worklist claims, status).
@@ -35,6 +36,7 @@ pub mod import;
 pub mod ingest;
 pub mod matching;
 pub mod orders;
+pub mod outbound;
 pub mod realtime;
 pub mod segments;
 pub mod telemetry;

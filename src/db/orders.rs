@@ -215,3 +215,30 @@ pub async fn of_call(db: &Db, call_id: i64) -> DbResult<Vec<OrderRow>> {
         .fetch_all(p)
         .await)?)
 }
+
+/// A client's latest orders with their lines, newest first by when they were taken (ids
+/// need not follow time: imported history arrives in any order).
+pub async fn latest_of_client(
+    db: &Db,
+    client_id: i64,
+    limit: i64,
+) -> DbResult<Vec<(OrderRow, Vec<LineRow>)>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orders WHERE client_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+    );
+    let rows: Vec<OrderRow> = with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(client_id)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut lines = lines_of(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|o| {
+            let (mine, rest): (Vec<_>, Vec<_>) = lines.drain(..).partition(|l| l.order_id == o.id);
+            lines = rest;
+            (o, mine)
+        })
+        .collect())
+}

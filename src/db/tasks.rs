@@ -74,11 +74,11 @@ pub async fn worklist(db: &Db, user_id: i64, due_before: i64, limit: i64) -> DbR
 /// One task.
 pub async fn get_task(db: &Db, id: i64) -> DbResult<Task> {
     let sql = format!("{SELECT} WHERE t.id = $1");
-    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+    let row: Option<Task> = with_pool!(db, |p| sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(p)
-        .await)?
-    .ok_or(super::DbError::NotFound("task"))?)
+        .await)?;
+    row.ok_or(super::DbError::NotFound("task"))
 }
 
 /// Claims an open task for `user_id` when nobody else holds it (or their claim expired,

@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/operator/tasks/{id}/take", post(work_post::take))
         .route("/operator/tasks/{id}/release", post(work_post::release))
         .route("/operator/tasks/{id}/wrapup", post(work_post::task_wrapup))
+        .route("/operator/clients", get(worklist::clients))
         .route("/operator/clients/{id}", get(work::client_page))
         .route("/operator/orders", post(work_post::save_order))
 }

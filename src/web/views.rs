@@ -146,7 +146,7 @@ pub async fn client_card(state: &AppState, c: Client, lang: Language) -> AppResu
             .unwrap_or_default(),
         None => String::new(),
     };
-    let orders = db::orders::list_orders(&state.db, Some(c.id), i64::MAX, 5)
+    let orders = db::orders::latest_of_client(&state.db, c.id, 5)
         .await?
         .into_iter()
         .map(|(o, lines)| OrderView {

@@ -382,7 +382,7 @@ async fn candidates(state: &AppState, call: &CallRow) -> AppResult<Vec<Candidate
     Ok(out)
 }
 
-async fn attach_search(state: &AppState, q: &str) -> AppResult<Vec<Candidate>> {
+pub(super) async fn attach_search(state: &AppState, q: &str) -> AppResult<Vec<Candidate>> {
     let q = q.trim();
     if q.chars().count() < 2 {
         return Ok(Vec::new());

@@ -62,6 +62,40 @@ pub async fn worklist(
 }
 
 #[derive(Template, WebTemplate)]
+#[template(path = "clients.html")]
+struct ClientsPage {
+    s: Shell,
+    t: &'static Desk,
+    q: String,
+    found: Vec<super::work::Candidate>,
+}
+
+/// `?q=`.
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+/// `GET /operator/clients`: find a client by name, company, e-mail or the digits of a number,
+/// to take an order without a call (a client who wrote an e-mail).
+pub async fn clients(
+    State(state): State<AppState>,
+    pu: PageUser,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let s = Shell::load(&state, &pu, "clients").await?;
+    let q = q.q.unwrap_or_default();
+    let found = super::work::attach_search(&state, &q).await?;
+    Ok(ClientsPage {
+        t: s.t,
+        s,
+        q,
+        found,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
 #[template(path = "settings.html")]
 struct SettingsPage {
     s: Shell,

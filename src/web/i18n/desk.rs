@@ -45,7 +45,7 @@ texts! {
     call: "Call", "Звонок";
     inbound: "Inbound", "Входящий";
     outbound: "Outbound", "Исходящий";
-    client: "Client", "Клиент";
+    client: "Clients", "Клиенты";
     company: "Company", "Компания";
     phones: "Phones", "Телефоны";
     manager: "Personal manager", "Персональный менеджер";
