@@ -8,6 +8,7 @@ pub mod client_input;
 pub mod clients;
 pub mod lookup;
 pub mod orders;
+pub mod outbound;
 pub mod page;
 pub mod products;
 pub mod workspace;
@@ -25,5 +26,6 @@ pub fn router(config: &Config) -> Router<AppState> {
         .merge(orders::router())
         .merge(calls::router())
         .merge(workspace::router())
+        .merge(outbound::router())
         .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
 }

@@ -14,6 +14,8 @@ pub struct WorkspaceConfig {
     pub max_attempts: i64,
     /// A claim on a task lapses after this long without activity (ms).
     pub claim_ms: i64,
+    /// Proactive calls an operator is given per day at most (the default of an outbound list).
+    pub outbound_daily_cap: i64,
 }
 
 /// `[workspace]` as written.
@@ -24,6 +26,7 @@ pub(super) struct RawWorkspace {
     retry_after_minutes: i64,
     max_attempts: i64,
     claim_minutes: i64,
+    outbound_daily_cap: i64,
 }
 
 impl RawWorkspace {
@@ -33,6 +36,7 @@ impl RawWorkspace {
             ("retry_after_minutes", self.retry_after_minutes, 1, 10_080),
             ("max_attempts", self.max_attempts, 1, 20),
             ("claim_minutes", self.claim_minutes, 1, 480),
+            ("outbound_daily_cap", self.outbound_daily_cap, 1, 500),
         ];
         for (name, value, lo, hi) in checks {
             if !(lo..=hi).contains(&value) {
@@ -44,6 +48,7 @@ impl RawWorkspace {
             retry_after_ms: self.retry_after_minutes * 60_000,
             max_attempts: self.max_attempts,
             claim_ms: self.claim_minutes * 60_000,
+            outbound_daily_cap: self.outbound_daily_cap,
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod clients;
 pub mod live;
 pub mod operators;
 pub mod orders;
+pub mod outbound;
 pub mod products;
 pub mod seed;
 pub mod sessions;

@@ -37,6 +37,8 @@ pub enum Permission {
     ManageBlockList,
     /// Log call outcomes and work the callback worklist (the operator's desk).
     WorkCalls,
+    /// Hand out outbound call lists to operators.
+    AssignWork,
     /// Users, tokens, sources, settings.
     Administer,
 }
@@ -72,7 +74,13 @@ impl Role {
             Role::Operator => matches!(p, Lookup | ReadClients | WriteClients | WorkCalls),
             Role::Manager => matches!(
                 p,
-                Lookup | ReadClients | WriteClients | DeleteClients | ReadReports | WorkCalls
+                Lookup
+                    | ReadClients
+                    | WriteClients
+                    | DeleteClients
+                    | ReadReports
+                    | WorkCalls
+                    | AssignWork
             ),
         }
     }

@@ -62,11 +62,21 @@ mod tests {
     use super::*;
 
     fn picks(n: i64) -> Vec<Pick> {
-        (1..=n).map(|c| Pick { client_id: c, manager_id: None }).collect()
+        (1..=n)
+            .map(|c| Pick {
+                client_id: c,
+                manager_id: None,
+            })
+            .collect()
     }
 
     fn seats(ids: &[i64]) -> Vec<Seat> {
-        ids.iter().map(|&u| Seat { user_id: u, already: 0 }).collect()
+        ids.iter()
+            .map(|&u| Seat {
+                user_id: u,
+                already: 0,
+            })
+            .collect()
     }
 
     fn count(a: &Assignment, user: i64) -> usize {
@@ -94,7 +104,16 @@ mod tests {
 
     #[test]
     fn tasks_already_held_today_count_against_the_cap() {
-        let s = vec![Seat { user_id: 10, already: 3 }, Seat { user_id: 20, already: 1 }];
+        let s = vec![
+            Seat {
+                user_id: 10,
+                already: 3,
+            },
+            Seat {
+                user_id: 20,
+                already: 1,
+            },
+        ];
         let a = assign(&picks(3), &s, 3);
         assert_eq!(a.pairs, vec![(1, 20), (2, 20)]);
         assert_eq!(a.unassigned, vec![3]);
@@ -102,7 +121,10 @@ mod tests {
 
     #[test]
     fn a_manager_who_is_not_on_the_list_does_not_get_tasks() {
-        let p = vec![Pick { client_id: 1, manager_id: Some(99) }];
+        let p = vec![Pick {
+            client_id: 1,
+            manager_id: Some(99),
+        }];
         let a = assign(&p, &seats(&[10]), 5);
         assert_eq!(a.pairs, vec![(1, 10)]);
     }

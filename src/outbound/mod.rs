@@ -2,3 +2,4 @@
 //! operators, fairly and within a daily cap. [`assign`] is the pure rule.
 
 pub mod assign;
+pub mod service;

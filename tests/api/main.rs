@@ -13,6 +13,7 @@ mod health;
 mod live;
 mod lookup;
 mod orders;
+mod outbound;
 mod storage;
 mod webhooks;
 mod workspace;
