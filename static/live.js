@@ -46,7 +46,8 @@
     const name = document.createElement("div");
     name.className = "pop-name";
     const label = { anonymous: d.tWithheld, ambiguous: d.tAmbiguous, internal: d.tInternal };
-    name.textContent = c.display_name || label[c.kind] || d.tUnknown;
+    // Only a caller who matched exactly one client is named; a shared number is not anybody yet.
+    name.textContent = (c.kind === "client" && c.display_name) || label[c.kind] || d.tUnknown;
     const num = document.createElement("div");
     num.className = "pop-number";
     num.textContent = c.raw || c.number || "";
