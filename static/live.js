@@ -208,7 +208,11 @@
   const lines = document.getElementById("lines");
   const addLine = document.getElementById("add-line");
   const prices = {};
-  document.querySelectorAll("#catalogue option").forEach((o) => (prices[o.value] = Number(o.dataset.price)));
+  const names = {};
+  document.querySelectorAll("#catalogue option").forEach((o) => {
+    prices[o.value] = Number(o.dataset.price);
+    names[o.value] = o.textContent;
+  });
   function money(minor) {
     return (minor / 100).toFixed(2);
   }
@@ -219,6 +223,8 @@
       const sku = row.querySelector('[name="sku"]').value.trim();
       const qty = parseInt(row.querySelector('[name="qty"]').value, 10);
       const cell = row.querySelector(".line-total");
+      const label = row.querySelector(".line-name");
+      if (label) label.textContent = names[sku] || ""; // which product the SKU is
       if (sku in prices && qty > 0) {
         sum += prices[sku] * qty;
         cell.textContent = money(prices[sku] * qty);
@@ -242,6 +248,7 @@
         i.removeAttribute("data-key");
       });
       row.querySelectorAll(".error").forEach((x) => x.remove());
+      row.querySelectorAll(".line-name").forEach((x) => (x.textContent = ""));
       row.querySelector(".line-total").textContent = "";
       lines.append(row);
       row.querySelector('[name="sku"]').focus();
