@@ -255,6 +255,14 @@
     });
   }
 
+  // The wrap-up form shows the callback time and the spam confirmation only for those outcomes.
+  const outcome = document.querySelector('#wrapup select[name="outcome"]');
+  if (outcome) {
+    const sync = () =>
+      document.querySelectorAll("#wrapup [data-for]").forEach((el) => (el.hidden = el.dataset.for !== outcome.value));
+    outcome.addEventListener("change", sync);
+  }
+
   updateEmpty();
   if (me || app.dataset.page) connect();
 })();

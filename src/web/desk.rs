@@ -63,16 +63,19 @@ pub fn task_rows(
         .map(|k| TaskRow {
             id: k.id,
             kind: views::kind_label(t, &k.kind),
-            who: k
-                .client_name
-                .clone()
-                .unwrap_or_else(|| k.number_e164.clone()),
+            who: k.client_name.clone().unwrap_or_default(),
             number: k.number_e164.clone(),
             due: format::when(k.due_at, state.config.time_zone, lang),
-            overdue: k.due_at < now,
+            // Missed calls are due at once; red means late by more than half an hour.
+            overdue: k.due_at < now - 30 * 60_000,
             attempts: k.attempts,
             operator_attempts: k.operator_attempts,
-            reason: k.reason.clone().unwrap_or_default(),
+            // "missed call" says nothing the kind does not.
+            reason: k
+                .reason
+                .clone()
+                .filter(|r| r != "missed call")
+                .unwrap_or_default(),
             held_by: match (k.claimed_by, k.claimed_at) {
                 (Some(by), Some(at)) if by != me && at >= stale => {
                     k.claimed_by_name.clone().unwrap_or_default()

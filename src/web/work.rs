@@ -74,6 +74,10 @@ pub struct WrapForm {
     pub saved: String,
     /// Error and its field.
     pub error: Option<(String, String)>,
+    /// Show the callback time (callback requested is chosen).
+    pub show_when: bool,
+    /// Show the spam confirmation (spam is chosen).
+    pub show_spam: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -357,6 +361,8 @@ async fn wrap_form(
             .map(|w| outcome::label_of(&w.outcome, pu.lang, &custom))
             .unwrap_or_default(),
         error,
+        show_when: selected == "callback_requested",
+        show_spam: selected == "spam",
     })
 }
 

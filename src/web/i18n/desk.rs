@@ -33,8 +33,8 @@ texts! {
     awaiting_outcome: "Calls waiting for an outcome", "Звонки без результата";
     tasks_today: "Callbacks and calls for today", "Перезвоны и звонки на сегодня";
     no_tasks: "Nothing to call back. Well done.", "Перезванивать некому.";
-    attempts: "tries", "попыток";
-    missed_calls: "missed calls", "пропущенных";
+    attempts: "Our tries", "Наших попыток";
+    missed_calls: "Missed calls", "Пропущенных";
     take: "Take", "Взять";
     release: "Give back", "Вернуть";
     due: "Due", "Срок";
