@@ -382,24 +382,34 @@ pub async fn fill_caller(tx: &mut BatchTx<'_>, call_id: i64, c: &NewCall<'_>) ->
     }
 }
 
-/// `calls::count_duplicate` in the writer's transaction.
-pub async fn count_duplicate(
-    tx: &mut BatchTx<'_>,
-    source_id: &str,
-    event_id: &str,
-) -> DbResult<i64> {
-    match tx {
-        BatchTx::Pool(t) => calls::count_duplicate(t, source_id, event_id).await,
-        BatchTx::Direct(t) => t
-            .query(
-                calls::COUNT_DUPLICATE,
-                &[Arg::from(source_id), event_id.into()],
-                |r| r.get(0),
-            )?
-            .into_iter()
-            .next()
-            .ok_or(DbError::NotFound("event")),
+/// Counts redeliveries on the stored events, one statement per chunk: `(source, event id,
+/// how many times this batch redelivered it)`.
+pub async fn count_duplicates(tx: &mut BatchTx<'_>, dups: &[(&str, &str, i64)]) -> DbResult<()> {
+    for chunk in dups.chunks(CHUNK) {
+        let mut sql = String::from("WITH v (source_id, event_id, n) AS (VALUES ");
+        push_rows(&mut sql, chunk.len(), 3);
+        sql.push_str(
+            ") UPDATE call_events SET duplicates = duplicates + (SELECT v.n FROM v \
+             WHERE v.source_id = call_events.source_id AND v.event_id = call_events.event_id) \
+             WHERE (source_id, event_id) IN (SELECT source_id, event_id FROM v)",
+        );
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 3);
+        for (source, event, n) in chunk {
+            args.extend([Arg::from(*source), (*event).into(), (*n).into()]);
+        }
+        match tx {
+            BatchTx::Pool(t) => {
+                with_tx!(t, |x| bind_args!(sqlx::query(&sql), &args)
+                    .execute(x)
+                    .await
+                    .map(|r| r.rows_affected()))?;
+            }
+            BatchTx::Direct(t) => {
+                t.execute(&sql, &args)?;
+            }
+        }
     }
+    Ok(())
 }
 
 /// `calls::set_event_late` in the writer's transaction.

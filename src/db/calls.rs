@@ -125,13 +125,11 @@ pub struct NewEvent<'a> {
     pub raw: &'a str,
 }
 
-/// `count_duplicate`'s statement (also run by the SQLite writer's own connection).
-pub(crate) const COUNT_DUPLICATE: &str = "UPDATE call_events SET duplicates = duplicates + 1 \
-    WHERE source_id = $1 AND event_id = $2 RETURNING call_id";
-
 /// Counts a redelivery on the stored event; returns its call.
 pub async fn count_duplicate(tx: &mut Tx, source_id: &str, event_id: &str) -> DbResult<i64> {
-    let id: Option<i64> = with_tx!(tx, |c| sqlx::query_scalar(COUNT_DUPLICATE)
+    const SQL: &str = "UPDATE call_events SET duplicates = duplicates + 1 WHERE source_id = $1 AND event_id = $2 \
+        RETURNING call_id";
+    let id: Option<i64> = with_tx!(tx, |c| sqlx::query_scalar(SQL)
         .bind(source_id)
         .bind(event_id)
         .fetch_optional(c)
