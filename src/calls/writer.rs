@@ -152,7 +152,9 @@ async fn run(mut rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
             }
         }
         metrics::histogram!("ingest_batch_events").record(size as f64);
+        let started = std::time::Instant::now();
         process(&mut ctx, jobs).await;
+        metrics::histogram!("ingest_batch_seconds").record(started.elapsed().as_secs_f64());
     }
 }
 

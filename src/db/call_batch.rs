@@ -12,7 +12,7 @@ use rusqlite::Row;
 use sqlx::FromRow;
 
 use super::{
-    DbError, DbResult,
+    DbResult,
     calls::{self, CallHead, Derived, EventRow, NewCall, NewEvent},
     direct::{Arg, BatchTx, bind_args},
     live::LiveRow,
