@@ -10,11 +10,18 @@
 //!     BENCH_RATE=0 BENCH_CONCURRENCY=64 cargo bench --bench ingest # as fast as possible
 //!     BENCH_DATABASE_URL=postgres://… cargo bench --bench ingest   # on PostgreSQL
 //!     BENCH_SYNC=full cargo bench --bench ingest                   # SQLite synchronous=FULL
+//!     BENCH_CLIENT=reqwest cargo bench --bench ingest              # post with reqwest
+//!
+//! Webhooks are posted by a minimal keep-alive HTTP/1.1 client (`support/http.rs`) unless
+//! `BENCH_CLIENT=reqwest`: the generator shares the server's two cores, and reqwest's cost per
+//! request was a large part of the total (see docs/BENCHMARKS.md).
 //!
 //! Pop latency is measured from the moment the webhook's 200 arrived to the moment the
 //! operator's stream delivered the `call.ringing` event (an event that arrived first counts 0).
 //! Results are recorded in docs/BENCHMARKS.md.
 
+#[path = "support/http.rs"]
+mod http;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -43,6 +50,42 @@ struct Params {
     seconds: u64,
     operators: usize,
     concurrency: usize,
+}
+
+/// How webhooks are posted.
+#[derive(Clone)]
+enum Poster {
+    /// The minimal client.
+    Raw(Arc<http::Client>),
+    /// reqwest, with its connection pool.
+    Reqwest(reqwest::Client, String),
+}
+
+impl Poster {
+    fn new(addr: std::net::SocketAddr) -> Poster {
+        if std::env::var("BENCH_CLIENT").is_ok_and(|v| v == "reqwest") {
+            Poster::Reqwest(
+                reqwest::Client::new(),
+                format!("http://{addr}/webhooks/pbx"),
+            )
+        } else {
+            Poster::Raw(Arc::new(http::Client::new(addr, "/webhooks/pbx", TOKEN)))
+        }
+    }
+
+    /// Posts one event; whether it was accepted (2xx).
+    async fn post(&self, event: &serde_json::Value) -> bool {
+        match self {
+            Poster::Raw(c) => {
+                let body = serde_json::to_vec(event).unwrap_or_default();
+                matches!(c.post(&body).await, Ok(s) if (200..300).contains(&s))
+            }
+            Poster::Reqwest(c, url) => {
+                let r = c.post(url).bearer_auth(TOKEN).json(event).send().await;
+                matches!(&r, Ok(r) if r.status().is_success())
+            }
+        }
+    }
 }
 
 fn env(name: &str, default: u64) -> u64 {
@@ -98,7 +141,8 @@ async fn run(p: Params) -> anyhow::Result<()> {
     let backend = db.backend();
     let cookies = operators(&db, &config, p.operators).await?;
     let app = App::build_with_db(config.clone(), db).await?;
-    let base = format!("http://{}", app.local_addr());
+    let addr = app.local_addr();
+    let base = format!("http://{addr}");
     tokio::spawn(app.run_until_stopped(std::future::pending()));
 
     let stats = Arc::new(Stats::default());
@@ -114,10 +158,11 @@ async fn run(p: Params) -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_millis(500 + p.operators as u64 * 2)).await;
 
     let started = Instant::now();
+    let poster = Poster::new(addr);
     if p.rate == 0 {
-        flat_out(&base, &p, stats.clone()).await;
+        flat_out(&poster, &p, stats.clone()).await;
     } else {
-        paced(&base, &p, stats.clone()).await;
+        paced(&poster, &p, stats.clone()).await;
     }
     let elapsed = started.elapsed();
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -128,12 +173,12 @@ async fn run(p: Params) -> anyhow::Result<()> {
         elapsed,
         config.database.sqlite_synchronous_full,
     );
-    batch_sizes(&base).await;
+    batch_sizes(&base, elapsed).await;
     Ok(())
 }
 
 /// The writer's mean batch size, from the server's own metrics.
-async fn batch_sizes(base: &str) {
+async fn batch_sizes(base: &str, elapsed: Duration) {
     let Ok(r) = reqwest::get(format!("{base}/metrics")).await else {
         return;
     };
@@ -151,6 +196,16 @@ async fn batch_sizes(base: &str) {
         println!(
             "writer: {count} transactions, {:.1} events per transaction on average",
             sum / count.max(1.0)
+        );
+    }
+    if let (Some(sum), Some(count)) = (
+        value("ingest_batch_seconds_sum"),
+        value("ingest_batch_seconds_count"),
+    ) {
+        println!(
+            "writer: {:.2} ms per transaction on average (begin to answers), busy {:.0} % of the run",
+            sum / count.max(1.0) * 1000.0,
+            sum / elapsed.as_secs_f64() * 100.0
         );
     }
 }
@@ -238,21 +293,9 @@ fn scenario(rng: &mut StdRng, n: u64, operators: usize) -> (Vec<serde_json::Valu
     (events, exts)
 }
 
-async fn post(
-    client: &reqwest::Client,
-    base: &str,
-    event: &serde_json::Value,
-    exts: &[String],
-    stats: &Stats,
-) {
+async fn post(poster: &Poster, event: &serde_json::Value, exts: &[String], stats: &Stats) {
     let t = Instant::now();
-    let r = client
-        .post(format!("{base}/webhooks/pbx"))
-        .bearer_auth(TOKEN)
-        .json(event)
-        .send()
-        .await;
-    let ok = matches!(&r, Ok(r) if r.status().is_success());
+    let ok = poster.post(event).await;
     let done = Instant::now();
     if !ok {
         stats.errors.fetch_add(1, Ordering::Relaxed);
@@ -271,8 +314,7 @@ async fn post(
 /// A fixed rate, one event per tick, each its own request. A call's later events are sent
 /// about 0.2 s and 0.5 s after its ring (as a PBX would), so that its events do not overtake
 /// each other in flight.
-async fn paced(base: &str, p: &Params, stats: Arc<Stats>) {
-    let client = reqwest::Client::new();
+async fn paced(poster: &Poster, p: &Params, stats: Arc<Stats>) {
     let total = p.rate * p.seconds;
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / p.rate as f64));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
@@ -299,27 +341,26 @@ async fn paced(base: &str, p: &Params, stats: Arc<Stats>) {
             }
             (first, exts)
         };
-        let (client, base, stats) = (client.clone(), base.to_owned(), stats.clone());
-        tokio::spawn(async move { post(&client, &base, &event, &exts, &stats).await });
+        let (poster, stats) = (poster.clone(), stats.clone());
+        tokio::spawn(async move { post(&poster, &event, &exts, &stats).await });
     }
 }
 
 /// As fast as possible with `concurrency` workers, each posting its calls in order.
-async fn flat_out(base: &str, p: &Params, stats: Arc<Stats>) {
+async fn flat_out(poster: &Poster, p: &Params, stats: Arc<Stats>) {
     let deadline = Instant::now() + Duration::from_secs(p.seconds);
     let counter = Arc::new(AtomicU64::new(0));
     let mut workers = Vec::new();
     for w in 0..p.concurrency {
-        let (base, stats, counter) = (base.to_owned(), stats.clone(), counter.clone());
+        let (poster, stats, counter) = (poster.clone(), stats.clone(), counter.clone());
         let operators = p.operators;
         workers.push(tokio::spawn(async move {
-            let client = reqwest::Client::new();
             let mut rng = StdRng::seed_from_u64(w as u64);
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let (events, exts) = scenario(&mut rng, n, operators);
                 for e in events {
-                    post(&client, &base, &e, &exts, &stats).await;
+                    post(&poster, &e, &exts, &stats).await;
                 }
             }
         }));

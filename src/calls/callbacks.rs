@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     config::CallsConfig,
-    db::{DbResult, Tx, callbacks, callbacks::Callback, calls::CallHead},
+    db::{DbResult, callbacks, callbacks::Callback, calls::CallHead, direct::BatchTx},
     domain::time::rfc3339,
     ingest::Direction,
 };
@@ -22,7 +22,7 @@ pub type OpenNumbers = std::collections::HashSet<String>;
 /// Creates, counts or closes tasks for what this batch changed about the call.
 #[allow(clippy::too_many_arguments)]
 pub async fn on_change(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     head: &CallHead,
     before: &Before,
     s: &CallState,
@@ -70,7 +70,7 @@ pub async fn on_change(
 /// say): the attempt it added to its number's task is taken back, and a task that it alone
 /// opened is closed as not missed.
 async fn take_back_attempt(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     number: &str,
     call_id: i64,
     now: i64,

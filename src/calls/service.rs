@@ -13,8 +13,9 @@ use super::{
 use crate::{
     config::CallsConfig,
     db::{
-        DbResult, Tx, call_batch as batch,
-        calls::{self, CallHead, Derived, EventRow, NewCall, NewEvent},
+        DbResult, call_batch as batch,
+        calls::{CallHead, Derived, EventRow, NewCall, NewEvent},
+        direct::BatchTx,
     },
     ingest::{CallEvent, Direction},
     matching::{CallerMatch, MatchKind},
@@ -85,7 +86,7 @@ struct CallWork {
 /// multi-row statements: find or create every call, store every event, load the calls'
 /// events, then re-derive and rewrite each call once. `now` is the batch's clock.
 pub async fn apply_batch(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     items: &[Item<'_>],
     cfg: &CallsConfig,
     now: i64,
@@ -179,7 +180,7 @@ type Heads = std::collections::HashMap<(String, String), (CallHead, bool)>;
 /// Finds or creates every call of the batch; a call started by an event that did not name the
 /// caller gets it from the first event that does.
 async fn find_or_create(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     items: &[Item<'_>],
     work: &[CallWork],
     now: i64,
@@ -215,8 +216,8 @@ async fn find_or_create(
         if let (false, None, Some(it)) = (*created, &head.caller_raw, namer) {
             let ids: Vec<i64> = it.p.caller.matches.iter().map(|m| m.client_id).collect();
             let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-            calls::fill_caller(tx, head.id, &new_call(it.source_id, it.p, &ids, now)).await?;
-            let fresh = calls::find_call_for_update(tx, &w.key.0, &w.key.1)
+            batch::fill_caller(tx, head.id, &new_call(it.source_id, it.p, &ids, now)).await?;
+            let fresh = batch::find_call_for_update(tx, &w.key.0, &w.key.1)
                 .await?
                 .ok_or(crate::db::DbError::NotFound("call"))?;
             heads.insert(w.key.clone(), (fresh, false));
@@ -226,7 +227,11 @@ async fn find_or_create(
 }
 
 /// Stores the batch's events; returns, per item, whether it was new (not a redelivery).
-async fn store_events(tx: &mut Tx, items: &[Item<'_>], heads: &Heads) -> DbResult<Vec<bool>> {
+async fn store_events(
+    tx: &mut BatchTx<'_>,
+    items: &[Item<'_>],
+    heads: &Heads,
+) -> DbResult<Vec<bool>> {
     let data: Vec<String> = items
         .iter()
         .map(|it| serde_json::to_string(&it.p.event))
@@ -252,16 +257,25 @@ async fn store_events(tx: &mut Tx, items: &[Item<'_>], heads: &Heads) -> DbResul
     }
     let mut stored = batch::insert_events(tx, &rows).await?;
     let mut fresh = Vec::with_capacity(items.len());
+    let mut dups: Vec<(&str, &str, i64)> = Vec::new();
     for it in items {
         // The first item with a newly stored key is new; any later one with the same key,
         // and every item whose key was stored before, is a redelivery.
         let new = stored.remove(&(it.source_id.to_owned(), it.p.event_id.clone()));
         if !new {
-            calls::count_duplicate(tx, it.source_id, &it.p.event_id).await?;
+            match dups
+                .iter_mut()
+                .find(|(s, e, _)| *s == it.source_id && *e == it.p.event_id)
+            {
+                Some(d) => d.2 += 1,
+                None => dups.push((it.source_id, &it.p.event_id, 1)),
+            }
             metrics::counter!("call_events_duplicate_total").increment(1);
         }
         fresh.push(new);
     }
+    // One statement for all of them (a round trip each on PostgreSQL otherwise).
+    batch::count_duplicates(tx, &dups).await?;
     Ok(fresh)
 }
 
@@ -323,7 +337,7 @@ fn recompute(head: &CallHead, rows: Vec<EventRow>) -> DbResult<(CallState, Vec<L
 
 /// Stores changed late flags and returns the call's derived columns.
 async fn derived_row(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     call_id: i64,
     s: &CallState,
     flags: Vec<LateFlag>,
@@ -331,7 +345,7 @@ async fn derived_row(
 ) -> DbResult<Derived> {
     for (id, was, is) in &flags {
         if was != is {
-            calls::set_event_late(tx, *id, *is).await?;
+            batch::set_event_late(tx, *id, *is).await?;
         }
     }
     Ok(Derived {

@@ -1,14 +1,20 @@
 //! The writer's multi-row statements: a batch of events costs a handful of statements, not a
 //! handful per event. Every statement returns the natural keys of its rows, so nothing relies
 //! on the order in which a database returns the rows of a multi-row insert.
+//!
+//! Each statement runs either through sqlx (PostgreSQL, or an in-memory SQLite database) or on
+//! the SQLite writer's dedicated connection (`direct`); the SQL text and the bound values
+//! (`Arg`s) are the same for both.
 
 use std::collections::{HashMap, HashSet};
 
+use rusqlite::Row;
 use sqlx::FromRow;
 
 use super::{
-    DbResult, Tx,
-    calls::{CallHead, Derived, EventRow, NewCall, NewEvent},
+    DbResult,
+    calls::{self, CallHead, Derived, EventRow, NewCall, NewEvent},
+    direct::{Arg, BatchTx, bind_args},
     live::LiveRow,
     with_tx,
 };
@@ -31,7 +37,7 @@ struct UpsertedRow {
 /// writers on several instances lock rows in the same order. Returns, per (source, PBX call
 /// id), the call and whether this statement created it (a call has events once it exists).
 pub async fn upsert_calls(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     calls: &[NewCall<'_>],
 ) -> DbResult<HashMap<(String, String), (CallHead, bool)>> {
     let mut out = HashMap::with_capacity(calls.len());
@@ -46,31 +52,58 @@ pub async fn upsert_calls(
              RETURNING {}, source_id, pbx_call_id, event_count",
             super::calls::HEAD
         ));
-        let rows: Vec<UpsertedRow> = with_tx!(tx, |x| {
-            let mut q = sqlx::query_as(&sql);
-            for c in chunk {
-                q = q
-                    .bind(c.source_id)
-                    .bind(c.pbx_call_id)
-                    .bind(c.direction)
-                    .bind(c.state)
-                    .bind(c.caller_raw)
-                    .bind(c.caller_e164)
-                    .bind(c.caller_kind)
-                    .bind(c.client_id)
-                    .bind(c.candidates)
-                    .bind(c.did)
-                    .bind(c.started_at)
-                    .bind(c.now)
-                    .bind(c.now);
-            }
-            q.fetch_all(x).await
-        })?;
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 13);
+        for c in chunk {
+            args.extend([
+                Arg::from(c.source_id),
+                c.pbx_call_id.into(),
+                c.direction.into(),
+                c.state.into(),
+                c.caller_raw.into(),
+                c.caller_e164.into(),
+                c.caller_kind.into(),
+                c.client_id.into(),
+                c.candidates.into(),
+                c.did.into(),
+                c.started_at.into(),
+                c.now.into(),
+                c.now.into(),
+            ]);
+        }
+        let rows: Vec<UpsertedRow> = match tx {
+            BatchTx::Pool(t) => with_tx!(t, |x| bind_args!(sqlx::query_as(&sql), &args)
+                .fetch_all(x)
+                .await)?,
+            BatchTx::Direct(t) => t.query(&sql, &args, |r| {
+                Ok(UpsertedRow {
+                    head: head_of(r)?,
+                    source_id: r.get(10)?,
+                    pbx_call_id: r.get(11)?,
+                    event_count: r.get(12)?,
+                })
+            })?,
+        };
         for r in rows {
             out.insert((r.source_id, r.pbx_call_id), (r.head, r.event_count == 0));
         }
     }
     Ok(out)
+}
+
+/// A `CallHead` from the first columns of a row (`calls::HEAD`, in that order).
+fn head_of(r: &Row<'_>) -> rusqlite::Result<CallHead> {
+    Ok(CallHead {
+        id: r.get(0)?,
+        state: r.get(1)?,
+        direction: r.get(2)?,
+        caller_raw: r.get(3)?,
+        caller_e164: r.get(4)?,
+        caller_kind: r.get(5)?,
+        client_id: r.get(6)?,
+        extensions: r.get(7)?,
+        answered_at: r.get(8)?,
+        ended_at: r.get(9)?,
+    })
 }
 
 #[derive(FromRow)]
@@ -82,7 +115,7 @@ struct InsertedRow {
 /// Stores the events of a batch; returns the (source, event id) keys actually inserted — the
 /// others were already stored (redeliveries). Of two equal keys in one batch the first wins.
 pub async fn insert_events(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     events: &[NewEvent<'_>],
 ) -> DbResult<HashSet<(String, String)>> {
     let mut out = HashSet::with_capacity(events.len());
@@ -92,21 +125,30 @@ pub async fn insert_events(
         );
         push_rows(&mut sql, chunk.len(), 8);
         sql.push_str(" ON CONFLICT (source_id, event_id) DO NOTHING RETURNING source_id, event_id");
-        let rows: Vec<InsertedRow> = with_tx!(tx, |x| {
-            let mut q = sqlx::query_as(&sql);
-            for e in chunk {
-                q = q
-                    .bind(e.call_id)
-                    .bind(e.source_id)
-                    .bind(e.event_id)
-                    .bind(e.kind)
-                    .bind(e.at)
-                    .bind(e.received_at)
-                    .bind(e.data)
-                    .bind(e.raw);
-            }
-            q.fetch_all(x).await
-        })?;
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 8);
+        for e in chunk {
+            args.extend([
+                Arg::from(e.call_id),
+                e.source_id.into(),
+                e.event_id.into(),
+                e.kind.into(),
+                e.at.into(),
+                e.received_at.into(),
+                e.data.into(),
+                e.raw.into(),
+            ]);
+        }
+        let rows: Vec<InsertedRow> = match tx {
+            BatchTx::Pool(t) => with_tx!(t, |x| bind_args!(sqlx::query_as(&sql), &args)
+                .fetch_all(x)
+                .await)?,
+            BatchTx::Direct(t) => t.query(&sql, &args, |r| {
+                Ok(InsertedRow {
+                    source_id: r.get(0)?,
+                    event_id: r.get(1)?,
+                })
+            })?,
+        };
         out.extend(rows.into_iter().map(|r| (r.source_id, r.event_id)));
     }
     Ok(out)
@@ -121,7 +163,7 @@ struct CallEventRow {
 
 /// All events of these calls, grouped by call, each group in arrival order.
 pub async fn events_of_calls(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     call_ids: &[i64],
 ) -> DbResult<HashMap<i64, Vec<EventRow>>> {
     let mut out: HashMap<i64, Vec<EventRow>> = HashMap::new();
@@ -135,7 +177,21 @@ pub async fn events_of_calls(
         let sql = format!(
             "SELECT call_id, id, at, data, late FROM call_events WHERE call_id IN ({list}) ORDER BY call_id, id"
         );
-        let rows: Vec<CallEventRow> = with_tx!(tx, |x| sqlx::query_as(&sql).fetch_all(x).await)?;
+        let rows: Vec<CallEventRow> = match tx {
+            BatchTx::Pool(t) => with_tx!(t, |x| sqlx::query_as(&sql).fetch_all(x).await)?,
+            // Not through the statement cache: the id list makes every text different.
+            BatchTx::Direct(t) => t.query_once(&sql, |r| {
+                Ok(CallEventRow {
+                    call_id: r.get(0)?,
+                    row: EventRow {
+                        id: r.get(1)?,
+                        at: r.get(2)?,
+                        data: r.get(3)?,
+                        late: r.get(4)?,
+                    },
+                })
+            })?,
+        };
         for r in rows {
             out.entry(r.call_id).or_default().push(r.row);
         }
@@ -145,7 +201,7 @@ pub async fn events_of_calls(
 
 /// Rewrites the derived columns of several calls in one statement per chunk (a VALUES list
 /// joined by id; the operator is the active user with the answering extension).
-pub async fn update_calls(tx: &mut Tx, rows: &[Derived]) -> DbResult<()> {
+pub async fn update_calls(tx: &mut BatchTx<'_>, rows: &[Derived]) -> DbResult<()> {
     for chunk in rows.chunks(CHUNK) {
         let mut sql = String::from(
             "WITH v (id, state, direction, forwarded, transferred, queue, extensions, answered_extension, cause, \
@@ -163,31 +219,40 @@ pub async fn update_calls(tx: &mut Tx, rows: &[Derived]) -> DbResult<()> {
              v.talk_seconds, v.event_count, v.updated_at FROM v WHERE v.id = calls.id) \
              WHERE calls.id IN (SELECT id FROM v)",
         );
-        with_tx!(tx, |x| {
-            let mut q = sqlx::query(&sql);
-            for d in chunk {
-                q = q
-                    .bind(d.call_id)
-                    .bind(d.state)
-                    .bind(d.direction)
-                    .bind(d.forwarded)
-                    .bind(d.transferred)
-                    .bind(&d.queue)
-                    .bind(&d.extensions)
-                    .bind(&d.answered_extension)
-                    .bind(d.cause)
-                    .bind(&d.recording_url)
-                    .bind(&d.forwarded_from)
-                    .bind(d.started_at)
-                    .bind(d.answered_at)
-                    .bind(d.ended_at)
-                    .bind(d.wait_seconds)
-                    .bind(d.talk_seconds)
-                    .bind(d.event_count)
-                    .bind(d.now);
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 18);
+        for d in chunk {
+            args.extend([
+                Arg::from(d.call_id),
+                d.state.into(),
+                d.direction.into(),
+                d.forwarded.into(),
+                d.transferred.into(),
+                d.queue.as_deref().into(),
+                d.extensions.as_str().into(),
+                d.answered_extension.as_deref().into(),
+                d.cause.into(),
+                d.recording_url.as_deref().into(),
+                d.forwarded_from.as_deref().into(),
+                d.started_at.into(),
+                d.answered_at.into(),
+                d.ended_at.into(),
+                d.wait_seconds.into(),
+                d.talk_seconds.into(),
+                d.event_count.into(),
+                d.now.into(),
+            ]);
+        }
+        match tx {
+            BatchTx::Pool(t) => {
+                with_tx!(t, |x| bind_args!(sqlx::query(&sql), &args)
+                    .execute(x)
+                    .await
+                    .map(|r| r.rows_affected()))?;
             }
-            q.execute(x).await.map(|r| r.rows_affected())
-        })?;
+            BatchTx::Direct(t) => {
+                t.execute(&sql, &args)?;
+            }
+        }
     }
     Ok(())
 }
@@ -216,7 +281,11 @@ struct LiveId {
 /// Appends live events in one statement per chunk and returns them as stored, in id order.
 /// Rows are matched back by kind and payload (each payload names its call or callback, so no
 /// two events of a batch are equal), never by the order the database returns them in.
-pub async fn insert_live(tx: &mut Tx, at: i64, events: Vec<NewLive>) -> DbResult<Vec<LiveRow>> {
+pub async fn insert_live(
+    tx: &mut BatchTx<'_>,
+    at: i64,
+    events: Vec<NewLive>,
+) -> DbResult<Vec<LiveRow>> {
     let mut out = Vec::with_capacity(events.len());
     let mut pending: HashMap<(String, String), NewLive> = HashMap::new();
     for chunk in events.chunks(CHUNK) {
@@ -225,19 +294,29 @@ pub async fn insert_live(tx: &mut Tx, at: i64, events: Vec<NewLive>) -> DbResult
         );
         push_rows(&mut sql, chunk.len(), 6);
         sql.push_str(" RETURNING id, kind, data");
-        let ids: Vec<LiveId> = with_tx!(tx, |x| {
-            let mut q = sqlx::query_as(&sql);
-            for e in chunk {
-                q = q
-                    .bind(at)
-                    .bind(e.kind)
-                    .bind(e.call_id)
-                    .bind(&e.extensions)
-                    .bind(e.broadcast)
-                    .bind(&e.data);
-            }
-            q.fetch_all(x).await
-        })?;
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 6);
+        for e in chunk {
+            args.extend([
+                Arg::from(at),
+                e.kind.into(),
+                e.call_id.into(),
+                e.extensions.as_str().into(),
+                e.broadcast.into(),
+                e.data.as_str().into(),
+            ]);
+        }
+        let ids: Vec<LiveId> = match tx {
+            BatchTx::Pool(t) => with_tx!(t, |x| bind_args!(sqlx::query_as(&sql), &args)
+                .fetch_all(x)
+                .await)?,
+            BatchTx::Direct(t) => t.query(&sql, &args, |r| {
+                Ok(LiveId {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    data: r.get(2)?,
+                })
+            })?,
+        };
         out.extend(ids);
     }
     for e in events {
@@ -258,6 +337,90 @@ pub async fn insert_live(tx: &mut Tx, at: i64, events: Vec<NewLive>) -> DbResult
         .collect();
     rows.sort_by_key(|r| r.id);
     Ok(rows)
+}
+
+/// `calls::find_call_for_update` in the writer's transaction.
+pub async fn find_call_for_update(
+    tx: &mut BatchTx<'_>,
+    source_id: &str,
+    pbx_call_id: &str,
+) -> DbResult<Option<CallHead>> {
+    match tx {
+        BatchTx::Pool(t) => calls::find_call_for_update(t, source_id, pbx_call_id).await,
+        // The writer holds the database's write lock already: no row lock to take.
+        BatchTx::Direct(t) => {
+            let sql = format!(
+                "SELECT {} FROM calls WHERE source_id = $1 AND pbx_call_id = $2",
+                calls::HEAD
+            );
+            let rows = t.query(&sql, &[Arg::from(source_id), pbx_call_id.into()], head_of)?;
+            Ok(rows.into_iter().next())
+        }
+    }
+}
+
+/// `calls::fill_caller` in the writer's transaction.
+pub async fn fill_caller(tx: &mut BatchTx<'_>, call_id: i64, c: &NewCall<'_>) -> DbResult<()> {
+    match tx {
+        BatchTx::Pool(t) => calls::fill_caller(t, call_id, c).await,
+        BatchTx::Direct(t) => {
+            t.execute(
+                calls::FILL_CALLER,
+                &[
+                    Arg::from(call_id),
+                    c.caller_raw.into(),
+                    c.caller_e164.into(),
+                    c.caller_kind.into(),
+                    c.client_id.into(),
+                    c.candidates.into(),
+                    c.did.into(),
+                    c.state.into(),
+                ],
+            )?;
+            Ok(())
+        }
+    }
+}
+
+/// Counts redeliveries on the stored events, one statement per chunk: `(source, event id,
+/// how many times this batch redelivered it)`.
+pub async fn count_duplicates(tx: &mut BatchTx<'_>, dups: &[(&str, &str, i64)]) -> DbResult<()> {
+    for chunk in dups.chunks(CHUNK) {
+        let mut sql = String::from("WITH v (source_id, event_id, n) AS (VALUES ");
+        push_rows(&mut sql, chunk.len(), 3);
+        sql.push_str(
+            ") UPDATE call_events SET duplicates = duplicates + (SELECT v.n FROM v \
+             WHERE v.source_id = call_events.source_id AND v.event_id = call_events.event_id) \
+             WHERE (source_id, event_id) IN (SELECT source_id, event_id FROM v)",
+        );
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 3);
+        for (source, event, n) in chunk {
+            args.extend([Arg::from(*source), (*event).into(), (*n).into()]);
+        }
+        match tx {
+            BatchTx::Pool(t) => {
+                with_tx!(t, |x| bind_args!(sqlx::query(&sql), &args)
+                    .execute(x)
+                    .await
+                    .map(|r| r.rows_affected()))?;
+            }
+            BatchTx::Direct(t) => {
+                t.execute(&sql, &args)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `calls::set_event_late` in the writer's transaction.
+pub async fn set_event_late(tx: &mut BatchTx<'_>, id: i64, late: bool) -> DbResult<()> {
+    match tx {
+        BatchTx::Pool(t) => calls::set_event_late(t, id, late).await,
+        BatchTx::Direct(t) => {
+            t.execute(calls::SET_EVENT_LATE, &[Arg::from(id), late.into()])?;
+            Ok(())
+        }
+    }
 }
 
 /// Appends `n` rows of `per_row` numbered placeholders: `($1, $2, …), ($k+1, …), …`.

@@ -1,9 +1,17 @@
 //! Callback tasks: one open task per missed number, closed when the client is reached.
+//!
+//! The writer's statements take its `BatchTx` (sqlx, or the SQLite writer's own connection;
+//! same SQL text and values for both).
 
+use rusqlite::Row;
 use serde::Serialize;
 use sqlx::FromRow;
 
-use super::{Db, DbResult, Tx, with_pool, with_tx};
+use super::{
+    Db, DbResult,
+    direct::{Arg, BatchTx, bind_args},
+    with_pool, with_tx,
+};
 
 /// A callback task.
 #[derive(Clone, Debug, FromRow, Serialize)]
@@ -47,20 +55,65 @@ pub struct Callback {
 const COLUMNS: &str = "id, kind, status, number_e164, client_id, attempts, operator_attempts, first_call_id, \
     last_call_id, reason, due_at, assigned_to, created_at, updated_at, closed_at, closed_by_call_id, close_reason";
 
+/// A task from a row of `COLUMNS`, in that order.
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Callback> {
+    Ok(Callback {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        status: r.get(2)?,
+        number_e164: r.get(3)?,
+        client_id: r.get(4)?,
+        attempts: r.get(5)?,
+        operator_attempts: r.get(6)?,
+        first_call_id: r.get(7)?,
+        last_call_id: r.get(8)?,
+        reason: r.get(9)?,
+        due_at: r.get(10)?,
+        assigned_to: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+        closed_at: r.get(14)?,
+        closed_by_call_id: r.get(15)?,
+        close_reason: r.get(16)?,
+    })
+}
+
+/// The tasks a writer's statement returns.
+async fn tasks(tx: &mut BatchTx<'_>, sql: &str, args: &[Arg<'_>]) -> DbResult<Vec<Callback>> {
+    Ok(match tx {
+        BatchTx::Pool(t) => with_tx!(t, |c| bind_args!(sqlx::query_as(sql), args)
+            .fetch_all(c)
+            .await)?,
+        BatchTx::Direct(t) => t.query(sql, args, from_row)?,
+    })
+}
+
+/// The one task a writer's statement returns.
+async fn task(tx: &mut BatchTx<'_>, sql: &str, args: &[Arg<'_>]) -> DbResult<Callback> {
+    tasks(tx, sql, args)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(super::DbError::NotFound("row"))
+}
+
 /// The open missed-call task of a number.
-pub async fn open_missed_for_number(tx: &mut Tx, e164: &str) -> DbResult<Option<Callback>> {
+pub async fn open_missed_for_number(
+    tx: &mut BatchTx<'_>,
+    e164: &str,
+) -> DbResult<Option<Callback>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM callbacks WHERE number_e164 = $1 AND status = 'open' AND kind = 'missed'"
     );
-    Ok(with_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(e164)
-        .fetch_optional(c)
-        .await)?)
+    Ok(tasks(tx, &sql, &[Arg::from(e164)])
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// Opens a missed-call task with one attempt.
 pub async fn insert_missed(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     e164: &str,
     client_id: Option<i64>,
     call_id: i64,
@@ -71,19 +124,19 @@ pub async fn insert_missed(
          due_at, created_at, updated_at) VALUES ('missed', 'open', $1, $2, 1, $3, $3, 'missed call', $4, $4, $4) \
          RETURNING {COLUMNS}"
     );
-    Ok(with_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(e164)
-        .bind(client_id)
-        .bind(call_id)
-        .bind(now)
-        .fetch_one(c)
-        .await)?)
+    let args = [
+        Arg::from(e164),
+        client_id.into(),
+        call_id.into(),
+        now.into(),
+    ];
+    task(tx, &sql, &args).await
 }
 
 /// Adds (`delta` = 1) or removes (-1) a missed attempt; a task opened for a number nobody had
 /// yet gets the client the number now belongs to.
 pub async fn add_attempt(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     id: i64,
     delta: i64,
     call_id: i64,
@@ -94,19 +147,19 @@ pub async fn add_attempt(
         "UPDATE callbacks SET attempts = attempts + $2, last_call_id = $3, updated_at = $4, \
          client_id = COALESCE(client_id, $5) WHERE id = $1 RETURNING {COLUMNS}"
     );
-    Ok(with_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(id)
-        .bind(delta)
-        .bind(call_id)
-        .bind(now)
-        .bind(client_id)
-        .fetch_one(c)
-        .await)?)
+    let args = [
+        Arg::from(id),
+        delta.into(),
+        call_id.into(),
+        now.into(),
+        client_id.into(),
+    ];
+    task(tx, &sql, &args).await
 }
 
 /// Closes every open task of a number; returns the closed tasks.
 pub async fn close_open_for_number(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     e164: &str,
     call_id: i64,
     reason: &str,
@@ -116,27 +169,22 @@ pub async fn close_open_for_number(
         "UPDATE callbacks SET status = 'closed', closed_at = $3, closed_by_call_id = $2, close_reason = $4, \
          updated_at = $3 WHERE number_e164 = $1 AND status = 'open' RETURNING {COLUMNS}"
     );
-    Ok(with_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(e164)
-        .bind(call_id)
-        .bind(now)
-        .bind(reason)
-        .fetch_all(c)
-        .await)?)
+    let args = [Arg::from(e164), call_id.into(), now.into(), reason.into()];
+    tasks(tx, &sql, &args).await
 }
 
 /// Closes one task.
-pub async fn close_callback(tx: &mut Tx, id: i64, reason: &str, now: i64) -> DbResult<Callback> {
+pub async fn close_callback(
+    tx: &mut BatchTx<'_>,
+    id: i64,
+    reason: &str,
+    now: i64,
+) -> DbResult<Callback> {
     let sql = format!(
         "UPDATE callbacks SET status = 'closed', closed_at = $2, close_reason = $3, updated_at = $2 \
          WHERE id = $1 RETURNING {COLUMNS}"
     );
-    Ok(with_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(id)
-        .bind(now)
-        .bind(reason)
-        .fetch_one(c)
-        .await)?)
+    task(tx, &sql, &[Arg::from(id), now.into(), reason.into()]).await
 }
 
 /// A page of tasks, newest first (keyset on id), optionally only open or closed ones.
@@ -161,7 +209,7 @@ pub async fn list_callbacks(
 
 /// Which of these numbers have an open task (of any kind).
 pub async fn open_numbers(
-    tx: &mut Tx,
+    tx: &mut BatchTx<'_>,
     numbers: &[&str],
 ) -> DbResult<std::collections::HashSet<String>> {
     let mut out = std::collections::HashSet::new();
@@ -171,13 +219,13 @@ pub async fn open_numbers(
             "SELECT DISTINCT number_e164 FROM callbacks WHERE status = 'open' AND number_e164 IN ({})",
             marks.join(", ")
         );
-        let found: Vec<String> = with_tx!(tx, |c| {
-            let mut q = sqlx::query_scalar(&sql);
-            for n in chunk {
-                q = q.bind(*n);
-            }
-            q.fetch_all(c).await
-        })?;
+        let args: Vec<Arg<'_>> = chunk.iter().map(|n| Arg::from(*n)).collect();
+        let found: Vec<String> = match tx {
+            BatchTx::Pool(t) => with_tx!(t, |c| bind_args!(sqlx::query_scalar(&sql), &args)
+                .fetch_all(c)
+                .await)?,
+            BatchTx::Direct(t) => t.query(&sql, &args, |r| r.get(0))?,
+        };
         out.extend(found);
     }
     Ok(out)

@@ -83,12 +83,14 @@ pub async fn find_call_for_update(
         .await)?)
 }
 
+/// `fill_caller`'s statement (also run by the SQLite writer's own connection, `call_batch`).
+pub(crate) const FILL_CALLER: &str = "UPDATE calls SET caller_raw = $2, caller_e164 = $3, caller_kind = $4, \
+    client_id = $5, candidates = $6, did = COALESCE(did, $7), \
+    state = CASE WHEN $8 = 'blocked' THEN $8 ELSE state END WHERE id = $1 AND caller_raw IS NULL";
+
 /// Sets the caller of a call that was started by an event that did not name one.
 pub async fn fill_caller(tx: &mut Tx, call_id: i64, c: &NewCall<'_>) -> DbResult<()> {
-    const SQL: &str = "UPDATE calls SET caller_raw = $2, caller_e164 = $3, caller_kind = $4, client_id = $5, \
-        candidates = $6, did = COALESCE(did, $7), state = CASE WHEN $8 = 'blocked' THEN $8 ELSE state END \
-        WHERE id = $1 AND caller_raw IS NULL";
-    with_tx!(tx, |x| sqlx::query(SQL)
+    with_tx!(tx, |x| sqlx::query(FILL_CALLER)
         .bind(call_id)
         .bind(c.caller_raw)
         .bind(c.caller_e164)
@@ -148,16 +150,17 @@ pub struct EventRow {
     pub late: bool,
 }
 
+/// `set_event_late`'s statement (also run by the SQLite writer's own connection).
+pub(crate) const SET_EVENT_LATE: &str = "UPDATE call_events SET late = $2 WHERE id = $1";
+
 /// Updates an event's late flag.
 pub async fn set_event_late(tx: &mut Tx, id: i64, late: bool) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query(
-        "UPDATE call_events SET late = $2 WHERE id = $1"
-    )
-    .bind(id)
-    .bind(late)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    with_tx!(tx, |c| sqlx::query(SET_EVENT_LATE)
+        .bind(id)
+        .bind(late)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod call_batch;
 pub mod callbacks;
 pub mod calls;
 pub mod clients;
+pub mod direct;
 pub mod live;
 pub mod operators;
 pub mod orders;
@@ -118,24 +119,27 @@ impl From<sqlx::Error> for DbError {
                 DbError::Unavailable
             }
             sqlx::Error::Database(d) if d.is_unique_violation() => {
-                let field = unique_violation_column(d.as_ref());
-                let message = match &field {
-                    Some(f) => format!("a record with this {f} already exists"),
-                    None => "a record with these values already exists".to_owned(),
-                };
-                DbError::Conflict { message, field }
+                unique_conflict(unique_violation_column(d.as_ref()))
             }
             _ => DbError::Other(anyhow::Error::new(e)),
         }
     }
 }
 
+/// The conflict error of a unique violation on `field` (when known).
+fn unique_conflict(field: Option<String>) -> DbError {
+    let message = match &field {
+        Some(f) => format!("a record with this {f} already exists"),
+        None => "a record with these values already exists".to_owned(),
+    };
+    DbError::Conflict { message, field }
+}
+
 /// Which column a unique violation is about: SQLite says `UNIQUE constraint failed: t.col`,
 /// PostgreSQL names the constraint (`t_col_key`).
 fn unique_violation_column(d: &dyn sqlx::error::DatabaseError) -> Option<String> {
-    if let Some(rest) = d.message().strip_prefix("UNIQUE constraint failed: ") {
-        let first = rest.split(',').next()?.trim();
-        return first.split('.').nth(1).map(str::to_owned);
+    if let Some(col) = sqlite_unique_column(d.message()) {
+        return Some(col);
     }
     let constraint = d.constraint()?;
     let body = constraint.strip_suffix("_key").unwrap_or(constraint);
@@ -146,6 +150,13 @@ fn unique_violation_column(d: &dyn sqlx::error::DatabaseError) -> Option<String>
             .trim_start_matches('_')
             .to_owned(),
     )
+}
+
+/// The first column of SQLite's `UNIQUE constraint failed: t.col, …` message.
+fn sqlite_unique_column(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("UNIQUE constraint failed: ")?;
+    let first = rest.split(',').next()?.trim();
+    first.split('.').nth(1).map(str::to_owned)
 }
 
 /// Shorthand for storage results.
