@@ -102,6 +102,8 @@ struct Stats {
     popped_at: dashmap::DashMap<String, Vec<Instant>>,
     accepted: AtomicU64,
     errors: AtomicU64,
+    /// `resync` events received: a stream fell behind its queue and was told to reload.
+    resyncs: AtomicU64,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -165,7 +167,7 @@ async fn run(p: Params) -> anyhow::Result<()> {
         paced(&poster, &p, stats.clone()).await;
     }
     let elapsed = started.elapsed();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    drain(&stats).await;
     report(
         backend,
         &p,
@@ -175,6 +177,30 @@ async fn run(p: Params) -> anyhow::Result<()> {
     );
     batch_sizes(&base, elapsed).await;
     Ok(())
+}
+
+/// Waits until the streams have delivered what they still had queued: the pop count stops
+/// growing for a second (at most 15 s). Under overload the streams lag behind, and counting
+/// right away would report events still in flight as lost.
+async fn drain(stats: &Stats) {
+    let count = || {
+        stats
+            .popped_at
+            .iter()
+            .map(|e| e.value().len())
+            .sum::<usize>()
+            + stats.resyncs.load(Ordering::Relaxed) as usize
+    };
+    let (mut last, mut quiet) = (count(), 0);
+    for _ in 0..60 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = count();
+        quiet = if now == last { quiet + 1 } else { 0 };
+        last = now;
+        if quiet >= 4 {
+            break;
+        }
+    }
 }
 
 /// The writer's mean batch size, from the server's own metrics.
@@ -248,6 +274,9 @@ async fn listen(base: String, cookie: String, ext: String, stats: Arc<Stats>) {
         buf.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(pos) = buf.find("\n\n") {
             let block: String = buf.drain(..pos + 2).collect();
+            if block.contains("event: resync") {
+                stats.resyncs.fetch_add(1, Ordering::Relaxed);
+            }
             if block.contains("event: call.ringing") {
                 let now = Instant::now();
                 if let Some(id) = pbx_call_id(&block) {
@@ -405,9 +434,10 @@ fn report(backend: &str, p: &Params, s: &Stats, elapsed: Duration, full: bool) {
     );
     print_latency("webhook latency", &mut s.webhook.lock().unwrap());
     println!(
-        "pops delivered {}/{} (operator × ringing call)",
+        "pops delivered {}/{} (operator × ringing call); resyncs {}",
         pops.len(),
-        expected_pops
+        expected_pops,
+        s.resyncs.load(Ordering::Relaxed)
     );
     print_latency("pop latency (200 received → SSE event received)", &mut pops);
 }
