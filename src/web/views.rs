@@ -9,7 +9,7 @@ use crate::{
     app::AppState,
     config::Language,
     db::{self, calls::CallRow, clients::Client},
-    domain::{phone::mask_digits, time::now_ms},
+    domain::time::now_ms,
     error::AppResult,
     segments,
     workspace::outcome,
@@ -284,9 +284,4 @@ pub async fn pop(state: &AppState, call: &CallRow, lang: Language) -> AppResult<
         _ => view.name = t.unknown_number.into(),
     }
     Ok(view)
-}
-
-/// A number for someone who may not see it in full.
-pub fn masked(n: &str) -> String {
-    mask_digits(n)
 }

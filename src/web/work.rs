@@ -268,7 +268,7 @@ pub async fn render(
         ),
         Subject::Client(id) => (String::new(), format!("/operator/clients/{id}")),
     };
-    let status = if carry.new_client.is_some() || wrap_failed || !carry_ok(&form) {
+    let status = if carry.new_client.is_some() || wrap_failed || !form.errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -298,10 +298,6 @@ pub async fn render(
         flash,
     };
     Ok((status, page).into_response())
-}
-
-fn carry_ok(form: &OrderForm) -> bool {
-    form.errors.is_empty()
 }
 
 async fn wrap_form(
