@@ -121,8 +121,6 @@ pub struct WorkQuery {
     repeat: Option<i64>,
     /// An order was just saved.
     saved: Option<i64>,
-    /// An outcome was just saved.
-    wrapped: Option<u8>,
     /// Search for a client to attach the number to.
     q: Option<String>,
 }
@@ -254,7 +252,6 @@ pub async fn render(
         call.as_ref(),
         !call_orders.is_empty(),
         carry.wrap,
-        q.wrapped,
     )
     .await?;
     let (wrap_action, back) = match subject {
@@ -306,7 +303,6 @@ async fn wrap_form(
     call: Option<&CallRow>,
     has_order: bool,
     carried: Option<(WrapupInput, AppError)>,
-    wrapped: Option<u8>,
 ) -> AppResult<WrapForm> {
     let custom = db::wrapups::custom_outcomes(&state.db).await?;
     let saved = match call {
@@ -343,8 +339,7 @@ async fn wrap_form(
     for c in custom.iter().filter(|c| c.active) {
         outcomes.push((c.code.clone(), c.label.clone(), c.code == selected));
     }
-    // After a save the page shows the saved outcome (from the database), not the input.
-    let _ = wrapped;
+    // After a save (`?wrapped=1`) the page shows the saved outcome from the database.
     Ok(WrapForm {
         outcomes,
         note: input
