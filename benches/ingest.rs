@@ -43,6 +43,11 @@ use orderline::{
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde_json::json;
 
+// The same allocator as the `orderline` binary (src/main.rs), so that the server measured here
+// is the one that runs.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TOKEN: &str = "bench-source-token-0123456789";
 
 struct Params {
@@ -98,6 +103,10 @@ fn env(name: &str, default: u64) -> u64 {
 #[derive(Default)]
 struct Stats {
     webhook: Mutex<Vec<Duration>>,
+    /// When each request over 10 ms was sent (seconds into the run), to see whether the tail
+    /// is spread out or comes in bursts (a stall, another process).
+    slow_at: Mutex<Vec<u64>>,
+    started: std::sync::OnceLock<Instant>,
     accepted_at: dashmap::DashMap<String, Instant>,
     popped_at: dashmap::DashMap<String, Vec<Instant>>,
     accepted: AtomicU64,
@@ -160,6 +169,7 @@ async fn run(p: Params) -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_millis(500 + p.operators as u64 * 2)).await;
 
     let started = Instant::now();
+    let _ = stats.started.set(started);
     let poster = Poster::new(addr);
     if p.rate == 0 {
         flat_out(&poster, &p, stats.clone()).await;
@@ -209,6 +219,15 @@ async fn batch_sizes(base: &str, elapsed: Duration) {
         return;
     };
     let text = r.text().await.unwrap_or_default();
+    // The slowest transactions: the histogram's upper buckets, to tell a stalled writer (one
+    // long transaction) from requests waiting for a core.
+    let buckets: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("ingest_batch_seconds_bucket"))
+        .collect();
+    if !buckets.is_empty() {
+        println!("writer transaction time histogram: {}", buckets.join(" | "));
+    }
     let value = |name: &str| {
         text.lines()
             .find(|l| l.starts_with(name))
@@ -332,6 +351,12 @@ async fn post(poster: &Poster, event: &serde_json::Value, exts: &[String], stats
     }
     stats.accepted.fetch_add(1, Ordering::Relaxed);
     stats.webhook.lock().unwrap().push(done - t);
+    if done - t > Duration::from_millis(10)
+        && let Some(start) = stats.started.get()
+    {
+        let second = t.saturating_duration_since(*start).as_secs();
+        stats.slow_at.lock().unwrap().push(second);
+    }
     if event["type"] == "ringing" {
         let id = event["call_id"].as_str().unwrap_or_default();
         for x in exts {
@@ -433,6 +458,15 @@ fn report(backend: &str, p: &Params, s: &Stats, elapsed: Duration, full: bool) {
         s.errors.load(Ordering::Relaxed)
     );
     print_latency("webhook latency", &mut s.webhook.lock().unwrap());
+    let mut slow = std::collections::BTreeMap::<u64, u64>::new();
+    for second in s.slow_at.lock().unwrap().iter() {
+        *slow.entry(*second).or_default() += 1;
+    }
+    let slow: Vec<String> = slow.iter().map(|(s, n)| format!("{s}s:{n}")).collect();
+    println!(
+        "webhooks over 10 ms by second of the run: {}",
+        slow.join(" ")
+    );
     println!(
         "pops delivered {}/{} (operator × ringing call); resyncs {}",
         pops.len(),

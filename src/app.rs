@@ -209,6 +209,7 @@ impl App {
             tokio::spawn(sweep(state.clone())),
             tokio::spawn(checkpoint(db.clone())),
             tokio::spawn(segments_refresh(state.clone())),
+            tokio::spawn(state.hub.clone().run_worklist_ticks()),
         ];
         if let Db::Postgres(pool) = &db {
             let listen = realtime::pg::listen(

@@ -98,7 +98,7 @@
       }
     } else if (kind === "call.ended") {
       if (!ev.answered_at || ev.extension !== me) withdraw(ev.call_id);
-    } else if (kind === "callback.created" || kind === "callback.closed") {
+    } else if (kind === "callback.created" || kind === "callback.closed" || kind === "worklist.changed") {
       if (onDesk) refreshSoon();
     }
   }
@@ -116,7 +116,7 @@
     const es = new EventSource("/api/v1/events");
     es.onopen = () => setLive("connected");
     es.onerror = () => setLive("lost"); // EventSource reconnects with Last-Event-ID itself
-    ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed"].forEach((k) =>
+    ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "worklist.changed"].forEach((k) =>
       es.addEventListener(k, (m) => {
         try {
           handle(k, JSON.parse(m.data));

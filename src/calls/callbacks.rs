@@ -53,14 +53,14 @@ pub async fn on_change(
         } else {
             "callback.updated"
         };
-        live.push(task_event(kind, &task));
+        live.push(task_event(kind, &task, &s.extensions));
     }
     if before.state == Some(State::Missed) && s.state != State::Missed && open.contains(number) {
-        take_back_attempt(tx, number, head.id, now, live).await?;
+        take_back_attempt(tx, number, head.id, now, &s.extensions, live).await?;
     }
     if !before.answered && s.answered_at.is_some() && open.remove(number) {
         for task in callbacks::close_open_for_number(tx, number, head.id, "reached", now).await? {
-            live.push(task_event("callback.closed", &task));
+            live.push(task_event("callback.closed", &task, &s.extensions));
         }
     }
     Ok(())
@@ -74,6 +74,7 @@ async fn take_back_attempt(
     number: &str,
     call_id: i64,
     now: i64,
+    extensions: &[String],
     live: &mut Vec<PendingLive>,
 ) -> DbResult<()> {
     let Some(open) = callbacks::open_missed_for_number(tx, number).await? else {
@@ -84,10 +85,10 @@ async fn take_back_attempt(
     }
     let task = callbacks::add_attempt(tx, open.id, -1, call_id, None, now).await?;
     if task.attempts > 0 {
-        live.push(task_event("callback.updated", &task));
+        live.push(task_event("callback.updated", &task, extensions));
     } else {
         let task = callbacks::close_callback(tx, task.id, "not_missed", now).await?;
-        live.push(task_event("callback.closed", &task));
+        live.push(task_event("callback.closed", &task, extensions));
     }
     Ok(())
 }
@@ -101,12 +102,16 @@ fn creates_task(s: &CallState, cfg: &CallsConfig) -> bool {
     !short || cfg.short_abandons_create_callbacks
 }
 
-fn task_event(kind: &'static str, t: &Callback) -> PendingLive {
+/// A task event goes where the call that made or closed it went: to the phones that rang (and
+/// to managers), or to every ready operator when it rang none. Everybody else's worklist learns
+/// of it through the hub's coalesced `worklist.changed` tick: sending every missed call to
+/// hundreds of desks was most of the server's work under load (docs/BENCHMARKS.md).
+fn task_event(kind: &'static str, t: &Callback, extensions: &[String]) -> PendingLive {
     PendingLive {
         kind,
         call_id: t.last_call_id,
-        extensions: Vec::new(),
-        broadcast: true,
+        extensions: extensions.to_vec(),
+        broadcast: extensions.is_empty(),
         data: json!({
             "callback_id": t.id,
             "kind": t.kind,
@@ -117,6 +122,7 @@ fn task_event(kind: &'static str, t: &Callback) -> PendingLive {
             "call_id": t.last_call_id,
             "due_at": rfc3339(t.due_at),
             "close_reason": t.close_reason,
+            "extensions": extensions,
         }),
     }
 }

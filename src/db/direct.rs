@@ -47,7 +47,11 @@ impl DirectConn {
         let sync = setting("synchronous").await?;
         let busy = setting("busy_timeout").await?;
         let fk = setting("foreign_keys").await?;
-        let autockpt = setting("wal_autocheckpoint").await?;
+        // The background job checkpoints every second off the writer's path; an automatic
+        // checkpoint here would run inside a webhook's transaction (its fsync took seconds on
+        // a machine busy with other IO). Ten times the pool's threshold is only a backstop,
+        // should the job fall behind under sustained load.
+        let autockpt = setting("wal_autocheckpoint").await?.saturating_mul(10);
         let temp = setting("temp_store").await?;
         drop(pc);
         let c = Connection::open_with_flags(

@@ -20,6 +20,12 @@ use super::LiveEvent;
 /// How many events a subscriber may have queued before it must resync.
 const QUEUE: usize = 256;
 
+/// How often, at most, ready operators are told that the shared worklist changed.
+pub const WORKLIST_TICK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The kind of the coalesced tick; it has no outbox id (id 0), so it is never replayed.
+pub const WORKLIST_CHANGED: &str = "worklist.changed";
+
 /// What a subscriber wants.
 #[derive(Clone, Debug)]
 pub struct Interest {
@@ -56,6 +62,8 @@ pub struct Hub {
     next: Arc<AtomicU64>,
     /// Whether other instances' events reach this hub (PostgreSQL LISTEN is active).
     listening: Arc<watch::Sender<bool>>,
+    /// A task was created, updated or closed since the last worklist tick.
+    worklist_dirty: Arc<AtomicBool>,
 }
 
 /// A subscription: the receiving end and a guard that unsubscribes on drop.
@@ -136,6 +144,9 @@ impl Hub {
 
     /// Delivers an event to the subscribers it concerns.
     pub fn publish(&self, event: &Arc<LiveEvent>) {
+        if event.kind.starts_with("callback.") {
+            self.worklist_dirty.store(true, Ordering::Relaxed);
+        }
         let subs = self.lock();
         let mut targets: Vec<u64> = subs.everything.clone();
         for x in &event.extensions {
@@ -160,6 +171,34 @@ impl Hub {
                 entry.lagged.store(true, Ordering::Relaxed);
             }
         }
+    }
+
+    /// Tells every ready operator, at most once per [`WORKLIST_TICK`], that tasks changed, so
+    /// that worklists stay current without each task event waking every desk. Runs until the
+    /// task is aborted.
+    pub async fn run_worklist_ticks(self) {
+        let mut tick = tokio::time::interval(WORKLIST_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            self.tick_worklist();
+        }
+    }
+
+    /// Sends one `worklist.changed` to ready operators and managers if tasks changed.
+    fn tick_worklist(&self) {
+        if !self.worklist_dirty.swap(false, Ordering::Relaxed) {
+            return;
+        }
+        let tick = Arc::new(LiveEvent {
+            id: 0,
+            kind: WORKLIST_CHANGED.into(),
+            extensions: Vec::new(),
+            broadcast: true,
+            full: "{}".into(),
+            masked: "{}".into(),
+        });
+        self.publish(&tick);
     }
 
     /// Marks every subscriber for resync (e.g. the PostgreSQL listener lost its connection).
@@ -272,6 +311,29 @@ mod tests {
             hub.publish(&event(&["101"], false));
         }
         assert!(s.lagged.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn task_events_are_coalesced_into_one_worklist_tick_for_ready_operators() {
+        let hub = Hub::default();
+        let mut ready = hub.subscribe(operator("101", true));
+        let mut paused = hub.subscribe(operator("102", false));
+        let task = |ext: &str| {
+            let mut e = Arc::into_inner(event(&[ext], false)).expect("one owner");
+            e.kind = "callback.created".into();
+            Arc::new(e)
+        };
+        hub.tick_worklist();
+        assert!(ready.rx.try_recv().is_err(), "no task changed yet: no tick");
+        hub.publish(&task("103"));
+        hub.publish(&task("103"));
+        hub.tick_worklist();
+        let tick = ready.rx.try_recv().expect("one tick");
+        assert_eq!((tick.kind.as_str(), tick.id), (WORKLIST_CHANGED, 0));
+        assert!(ready.rx.try_recv().is_err(), "two task events, one tick");
+        assert!(paused.rx.try_recv().is_err());
+        hub.tick_worklist();
+        assert!(ready.rx.try_recv().is_err(), "nothing changed since");
     }
 
     #[test]

@@ -157,7 +157,8 @@ fn live_stream(sub: Subscription, after: i64) -> impl Stream<Item = Event> {
                 return Some((resync_event(), (sub, after)));
             }
             let e = sub.rx.recv().await?;
-            if e.id > after {
+            // Id 0 is the hub's own worklist tick: not from the outbox, never replayed.
+            if e.id > after || e.id == 0 {
                 let ev = render(&e, sub.full_numbers);
                 return Some((ev, (sub, after)));
             }
@@ -167,10 +168,12 @@ fn live_stream(sub: Subscription, after: i64) -> impl Stream<Item = Event> {
 
 fn render(e: &LiveEvent, full_numbers: bool) -> Event {
     let data = if full_numbers { &e.full } else { &e.masked };
-    Event::default()
-        .id(e.id.to_string())
-        .event(&e.kind)
-        .data(data)
+    let event = Event::default().event(&e.kind).data(data);
+    // An event without an id leaves the browser's Last-Event-ID where it was.
+    match e.id {
+        0 => event,
+        id => event.id(id.to_string()),
+    }
 }
 
 fn resync_event() -> Event {

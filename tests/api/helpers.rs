@@ -317,6 +317,7 @@ impl TestApp {
         SseStream {
             response: r,
             buffer: String::new(),
+            ticks: false,
         }
     }
 }
@@ -336,9 +337,18 @@ pub struct SseEvent {
 pub struct SseStream {
     response: reqwest::Response,
     buffer: String,
+    /// Whether the hub's coalesced `worklist.changed` ticks are returned. They arrive on their
+    /// own clock, so most tests, which check what comes next, skip them.
+    ticks: bool,
 }
 
 impl SseStream {
+    /// Returns `worklist.changed` ticks too.
+    pub fn with_ticks(mut self) -> SseStream {
+        self.ticks = true;
+        self
+    }
+
     /// The next event (keep-alive comments skipped), or `None` if none arrives within `secs`
     /// seconds (a guard against hanging tests, not a performance threshold).
     pub async fn next(&mut self, secs: u64) -> Option<SseEvent> {
@@ -346,7 +356,9 @@ impl SseStream {
         loop {
             if let Some(pos) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..pos + 2).collect();
-                if let Some(e) = parse_block(&block) {
+                if let Some(e) = parse_block(&block)
+                    && (self.ticks || e.event != "worklist.changed")
+                {
                     return Some(e);
                 }
                 continue;
@@ -481,5 +493,6 @@ pub async fn sse_at(
     SseStream {
         response: r,
         buffer: String::new(),
+        ticks: false,
     }
 }

@@ -226,13 +226,13 @@ async fn operators_see_full_numbers_and_roles_without_the_privilege_see_the_last
 }
 
 #[tokio::test]
-async fn a_new_callback_reaches_every_ready_operator() {
+async fn a_new_callback_reaches_the_phones_that_rang_and_ticks_every_other_ready_worklist() {
     // Arrange
     let app = spawn_app().await;
     let (_, olga) = operator(&app, "olga", Some("101")).await;
     let (_, ivan) = operator(&app, "ivan", Some("102")).await;
     let mut olga = app.sse(&olga, None, None).await;
-    let mut ivan = app.sse(&ivan, None, None).await;
+    let mut ivan = app.sse(&ivan, None, None).await.with_ticks();
 
     // Act
     let missed = json!([
@@ -241,12 +241,15 @@ async fn a_new_callback_reaches_every_ready_operator() {
     ]);
     assert_eq!(app.post_events(&missed).await.0, 200);
 
-    // Assert
-    for stream in [&mut olga, &mut ivan] {
-        let created = next_of(stream, "callback.created").await;
-        assert_eq!(created.data["number"], "+79161234567");
-        assert_eq!(created.data["attempts"], 1);
-    }
+    // Assert: the phone that rang gets the task itself…
+    let created = next_of(&mut olga, "callback.created").await;
+    assert_eq!(created.data["number"], "+79161234567");
+    assert_eq!(created.data["attempts"], 1);
+    assert_eq!(created.data["extensions"], json!(["101"]));
+    // …another ready operator only the coalesced tick, which carries no id (never replayed).
+    let tick = ivan.next(10).await.expect("a worklist tick");
+    assert_eq!(tick.event, "worklist.changed");
+    assert_eq!(tick.id, None);
 }
 
 #[tokio::test]
