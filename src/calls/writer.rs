@@ -264,6 +264,7 @@ async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec
             let note = serde_json::to_string(&Announcement {
                 from: ctx.instance.clone(),
                 ids,
+                ready: None,
             })
             .unwrap_or_default();
             db::live::notify(t, &note).await?;

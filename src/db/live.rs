@@ -67,6 +67,17 @@ pub async fn notify(tx: &mut Tx, payload: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// The same notification outside a transaction (nothing on SQLite: one instance).
+pub async fn notify_all(db: &Db, payload: &str) -> DbResult<()> {
+    if let Db::Postgres(p) = db {
+        sqlx::query("SELECT pg_notify('orderline_live', $1)")
+            .bind(payload)
+            .execute(p)
+            .await?;
+    }
+    Ok(())
+}
+
 const COLUMNS: &str = "id, kind, extensions, broadcast, data";
 
 /// Events after `id`, oldest first, at most `limit`.

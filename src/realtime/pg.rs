@@ -19,7 +19,21 @@ pub struct Announcement {
     /// The announcing instance.
     pub from: String,
     /// The outbox ids it committed.
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// An operator set ready or paused on that instance: every instance's hub must know, or
+    /// a paused operator connected elsewhere would still get broadcast pops.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<ReadyChange>,
+}
+
+/// An operator's new desk status.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+pub struct ReadyChange {
+    /// The operator.
+    pub user_id: i64,
+    /// Ready (true) or paused.
+    pub ready: bool,
 }
 
 /// Listens until the process ends; reconnects on its own (sqlx's eager reconnect).
@@ -58,6 +72,12 @@ async fn deliver(db: &Db, hub: &Hub, instance: &str, payload: &str) {
         return;
     };
     if a.from == instance {
+        return;
+    }
+    if let Some(change) = a.ready {
+        hub.set_ready(change.user_id, change.ready);
+    }
+    if a.ids.is_empty() {
         return;
     }
     match db::live::by_ids(db, &a.ids).await {

@@ -60,12 +60,24 @@ pub fn desk_user(p: &Principal) -> AppResult<&SessionUser> {
 /// The desk statuses an operator can set (wrap-up is derived from calls awaiting an outcome).
 pub const STATUSES: [&str; 2] = ["ready", "paused"];
 
-/// Sets the operator's desk status and tells this instance's live streams at once.
+/// Sets the operator's desk status and tells the live streams at once: this instance's hub
+/// directly, the other instances' (PostgreSQL) through a notification.
 pub async fn set_status(state: &AppState, user: &SessionUser, status: &str) -> AppResult<()> {
     if !STATUSES.contains(&status) {
         return Err(AppError::invalid("status", "expected ready or paused"));
     }
+    let ready = status == "ready";
     db::operators::set_status(&state.db, user.id, status, now_ms()).await?;
-    state.hub.set_ready(user.id, status == "ready");
+    state.hub.set_ready(user.id, ready);
+    let note = crate::realtime::pg::Announcement {
+        from: state.instance.clone(),
+        ids: Vec::new(),
+        ready: Some(crate::realtime::pg::ReadyChange {
+            user_id: user.id,
+            ready,
+        }),
+    };
+    let payload = serde_json::to_string(&note).unwrap_or_default();
+    db::live::notify_all(&state.db, &payload).await?;
     Ok(())
 }

@@ -378,6 +378,38 @@ async fn a_pop_posted_to_one_instance_reaches_an_operator_on_another_on_one_post
 }
 
 #[tokio::test]
+async fn pausing_on_one_instance_stops_broadcast_pops_on_another_on_one_postgres() {
+    if backend_url().is_none() {
+        return; // one SQLite file is one instance
+    }
+    // Arrange: olga's stream is on instance B, her desk talks to instance A.
+    let a = spawn_app().await;
+    a.add_user("olga", Role::Operator, Some("101"), PW).await;
+    let olga = a.logged_in("olga", PW).await;
+    let b = App::build(a.config.clone())
+        .await
+        .expect("a second instance builds");
+    let b_address = format!("http://{}", b.local_addr());
+    tokio::spawn(b.run_until_stopped(std::future::pending()));
+    let mut on_b = crate::helpers::sse_at(&olga, &b_address, None, None).await;
+
+    // Act
+    let r = olga
+        .put(a.url("/api/v1/me/status"))
+        .json(&json!({"status": "paused"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // The notification travels on its own; give it a moment before the broadcast call.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    ring(&a, "everyone", &[]).await;
+
+    // Assert: the call that rang no phone did not pop up at the paused operator on B.
+    assert_next_is_sentinel(&a, &mut on_b, &["101"]).await;
+}
+
+#[tokio::test]
 async fn an_event_another_instance_committed_first_is_delivered_even_when_announced_late() {
     if backend_url().is_none() {
         // Announcements between instances exist only on PostgreSQL.
