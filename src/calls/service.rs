@@ -208,15 +208,30 @@ async fn find_or_create(
         let Some((head, created)) = heads.get(&w.key) else {
             continue;
         };
-        let namer = w
-            .items
-            .iter()
-            .map(|&i| &items[i])
-            .find(|it| it.p.caller_raw.is_some());
-        if let (false, None, Some(it)) = (*created, &head.caller_raw, namer) {
+        let mut its = w.items.iter().map(|&i| &items[i]);
+        let namer = its.clone().find(|it| it.p.caller_raw.is_some());
+        // A first event without a direction is taken as inbound, so an outbound call whose
+        // ring arrives after its answer would keep the extension (`from`) as its caller: the
+        // first event that says "outbound" names the client (`to`) instead.
+        let corrector = its.find(|it| {
+            it.p.event.direction == Some(Direction::Outbound) && it.p.caller_raw.is_some()
+        });
+        let fill = match (&head.caller_raw, namer, corrector) {
+            (None, Some(it), _) if !*created => Some((it, false)),
+            (Some(raw), _, Some(it))
+                if head.direction == "inbound"
+                    && head.caller_kind == "internal"
+                    && it.p.caller_raw.as_deref() != Some(raw) =>
+            {
+                Some((it, true))
+            }
+            _ => None,
+        };
+        if let Some((it, replace)) = fill {
             let ids: Vec<i64> = it.p.caller.matches.iter().map(|m| m.client_id).collect();
             let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-            batch::fill_caller(tx, head.id, &new_call(it.source_id, it.p, &ids, now)).await?;
+            let call = new_call(it.source_id, it.p, &ids, now);
+            batch::fill_caller(tx, head.id, &call, replace).await?;
             let fresh = batch::find_call_for_update(tx, &w.key.0, &w.key.1)
                 .await?
                 .ok_or(crate::db::DbError::NotFound("call"))?;

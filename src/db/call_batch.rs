@@ -360,9 +360,14 @@ pub async fn find_call_for_update(
 }
 
 /// `calls::fill_caller` in the writer's transaction.
-pub async fn fill_caller(tx: &mut BatchTx<'_>, call_id: i64, c: &NewCall<'_>) -> DbResult<()> {
+pub async fn fill_caller(
+    tx: &mut BatchTx<'_>,
+    call_id: i64,
+    c: &NewCall<'_>,
+    replace: bool,
+) -> DbResult<()> {
     match tx {
-        BatchTx::Pool(t) => calls::fill_caller(t, call_id, c).await,
+        BatchTx::Pool(t) => calls::fill_caller(t, call_id, c, replace).await,
         BatchTx::Direct(t) => {
             t.execute(
                 calls::FILL_CALLER,
@@ -375,6 +380,7 @@ pub async fn fill_caller(tx: &mut BatchTx<'_>, call_id: i64, c: &NewCall<'_>) ->
                     c.candidates.into(),
                     c.did.into(),
                     c.state.into(),
+                    replace.into(),
                 ],
             )?;
             Ok(())

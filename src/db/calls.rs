@@ -86,10 +86,16 @@ pub async fn find_call_for_update(
 /// `fill_caller`'s statement (also run by the SQLite writer's own connection, `call_batch`).
 pub(crate) const FILL_CALLER: &str = "UPDATE calls SET caller_raw = $2, caller_e164 = $3, caller_kind = $4, \
     client_id = $5, candidates = $6, did = COALESCE(did, $7), \
-    state = CASE WHEN $8 = 'blocked' THEN $8 ELSE state END WHERE id = $1 AND caller_raw IS NULL";
+    state = CASE WHEN $8 = 'blocked' THEN $8 ELSE state END WHERE id = $1 AND (caller_raw IS NULL OR $9)";
 
-/// Sets the caller of a call that was started by an event that did not name one.
-pub async fn fill_caller(tx: &mut Tx, call_id: i64, c: &NewCall<'_>) -> DbResult<()> {
+/// Sets the caller of a call that was started by an event that did not name one, or
+/// (`replace`) that named the wrong party (see `calls::service::find_or_create`).
+pub async fn fill_caller(
+    tx: &mut Tx,
+    call_id: i64,
+    c: &NewCall<'_>,
+    replace: bool,
+) -> DbResult<()> {
     with_tx!(tx, |x| sqlx::query(FILL_CALLER)
         .bind(call_id)
         .bind(c.caller_raw)
@@ -99,6 +105,7 @@ pub async fn fill_caller(tx: &mut Tx, call_id: i64, c: &NewCall<'_>) -> DbResult
         .bind(c.candidates)
         .bind(c.did)
         .bind(c.state)
+        .bind(replace)
         .execute(x)
         .await
         .map(|r| r.rows_affected()))?;

@@ -667,3 +667,26 @@ async fn a_missed_outbound_call_makes_no_callback() {
     assert_eq!(call["caller"]["number"], "+79161234567");
     assert!(app.callbacks("open").await.is_empty());
 }
+
+#[tokio::test]
+async fn an_outbound_call_whose_answer_arrives_first_without_a_direction_gets_the_client_as_caller()
+{
+    // Arrange: the answer (no direction: from is the operator's extension) overtakes the ring.
+    let app = spawn_app().await;
+    let answer = json!({"call_id": "out-2", "type": "answered", "extension": "101", "from": "101", "to": "+7 916 123-45-67", "at": "2026-11-27T13:40:05Z"});
+    assert_eq!(app.post_events(&answer).await.0, 200);
+    assert_eq!(
+        app.call_by_pbx_id("out-2").await["caller"]["kind"],
+        "internal"
+    );
+
+    // Act: the ring says what the call is.
+    let ring = json!({"call_id": "out-2", "type": "ringing", "direction": "outbound", "from": "101", "to": "+7 916 123-45-67", "at": "2026-11-27T13:40:00Z"});
+    assert_eq!(app.post_events(&ring).await.0, 200);
+
+    // Assert
+    let call = app.call_by_pbx_id("out-2").await;
+    assert_eq!(call["direction"], "outbound");
+    assert_eq!(call["caller"]["number"], "+79161234567");
+    assert_ne!(call["caller"]["kind"], "internal");
+}
