@@ -12,6 +12,7 @@ pub mod outbound;
 pub mod page;
 pub mod products;
 pub mod reports;
+pub mod wallboard;
 pub mod workspace;
 
 use axum::{Router, extract::DefaultBodyLimit};
@@ -29,5 +30,6 @@ pub fn router(config: &Config) -> Router<AppState> {
         .merge(workspace::router())
         .merge(outbound::router())
         .merge(reports::router())
+        .merge(wallboard::router())
         .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
 }

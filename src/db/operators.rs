@@ -26,3 +26,21 @@ pub async fn set_status(db: &Db, user_id: i64, status: &str, now: i64) -> DbResu
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// An operator who can be given work.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct OperatorRef {
+    /// User id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Extension.
+    pub extension: Option<String>,
+}
+
+/// Active operators by name (for assignment forms).
+pub async fn active_operators(db: &Db) -> DbResult<Vec<OperatorRef>> {
+    const SQL: &str = "SELECT id, display_name AS name, extension FROM users \
+        WHERE active AND role = 'operator' ORDER BY display_name, id";
+    Ok(with_pool!(db, |p| sqlx::query_as(SQL).fetch_all(p).await)?)
+}

@@ -46,7 +46,7 @@ pub struct SegmentRow {
     pub overdue: bool,
 }
 
-const COLUMNS: &str = "client_id, computed_at, orders, revenue_minor, first_order_at, last_order_at, \
+pub(crate) const COLUMNS: &str = "client_id, computed_at, orders, revenue_minor, first_order_at, last_order_at, \
     recency_days, r_score, f_score, m_score, segment, abc, revenue_rank, median_gap_days, overdue";
 const PER_ROW: usize = 15;
 /// Rows per statement: 500 × 15 = 7,500 parameters, under SQLite's 32,766.

@@ -35,6 +35,9 @@ pub struct ListInput {
     /// The reason each task shows in the worklist.
     #[serde(default)]
     pub reason: Option<String>,
+    /// A reason per client (client id → words), shown after the list's name on that task.
+    #[serde(default)]
+    pub client_reasons: std::collections::HashMap<i64, String>,
 }
 
 /// What happened to each client.
@@ -54,53 +57,43 @@ pub struct ListOutcome {
     pub not_callable: Vec<i64>,
 }
 
-/// Creates the list and its tasks, due today (business time zone).
-pub async fn create(state: &AppState, by: Option<i64>, input: ListInput) -> AppResult<ListOutcome> {
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::invalid("name", "1–200 characters"));
-    }
-    if input.client_ids.is_empty() || input.client_ids.len() > MAX_CLIENTS {
+/// Who would get which client, before anything is written (the preview shows it; `create`
+/// writes it).
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Tasks per operator per day.
+    pub cap: i64,
+    /// What happens to each client (`list_id` 0: nothing written).
+    pub outcome: ListOutcome,
+    /// The number to call, per assigned client.
+    numbers: std::collections::HashMap<i64, String>,
+}
+
+/// Checks the operators and clients and hands the clients out (nothing is written).
+pub async fn plan(
+    state: &AppState,
+    client_ids: &[i64],
+    operator_ids: &[i64],
+    daily_cap: Option<i64>,
+) -> AppResult<Plan> {
+    if client_ids.is_empty() || client_ids.len() > MAX_CLIENTS {
         return Err(AppError::invalid(
             "client_ids",
             format!("1–{MAX_CLIENTS} clients"),
         ));
     }
-    if input.operator_ids.is_empty() {
+    if operator_ids.is_empty() {
         return Err(AppError::invalid(
             "operator_ids",
             "choose at least one operator",
         ));
     }
-    let cap = input
-        .daily_cap
-        .unwrap_or(state.config.workspace.outbound_daily_cap);
+    let cap = daily_cap.unwrap_or(state.config.workspace.outbound_daily_cap);
     if !(1..=500).contains(&cap) {
         return Err(AppError::invalid("daily_cap", "1 to 500"));
     }
-    let now = now_ms();
-    let (day_start, day_end) = today(state, now);
-    let mut seats = Vec::new();
-    for &id in &input.operator_ids {
-        let u = db::users::get_user(&state.db, id)
-            .await
-            .map_err(|_| AppError::invalid("operator_ids", format!("no user {id}")))?;
-        if !u.active || u.role() != Role::Operator {
-            return Err(AppError::invalid(
-                "operator_ids",
-                format!("user {id} is not an active operator"),
-            ));
-        }
-        if seats.iter().any(|s: &Seat| s.user_id == id) {
-            continue;
-        }
-        let already = db::outbound::proactive_load(&state.db, id, day_start, day_end).await?;
-        seats.push(Seat {
-            user_id: id,
-            already,
-        });
-    }
-    let found = db::outbound::candidates(&state.db, &input.client_ids).await?;
+    let seats = seats(state, operator_ids).await?;
+    let found = db::outbound::candidates(&state.db, client_ids).await?;
     let mut out = ListOutcome {
         list_id: 0,
         assigned: Vec::new(),
@@ -112,7 +105,7 @@ pub async fn create(state: &AppState, by: Option<i64>, input: ListInput) -> AppR
     let mut picks = Vec::new();
     let mut numbers = std::collections::HashMap::new();
     let mut seen = std::collections::HashSet::new();
-    for &id in &input.client_ids {
+    for &id in client_ids {
         if !seen.insert(id) {
             continue;
         }
@@ -133,6 +126,59 @@ pub async fn create(state: &AppState, by: Option<i64>, input: ListInput) -> AppR
         }
     }
     let a = assign(&picks, &seats, cap);
+    out.assigned = a.pairs;
+    out.over_cap = a.unassigned;
+    Ok(Plan {
+        cap,
+        outcome: out,
+        numbers,
+    })
+}
+
+/// The operators as seats, with the tasks they already hold today.
+async fn seats(state: &AppState, operator_ids: &[i64]) -> AppResult<Vec<Seat>> {
+    let (day_start, day_end) = today(state, now_ms());
+    let mut seats = Vec::new();
+    for &id in operator_ids {
+        let u = db::users::get_user(&state.db, id)
+            .await
+            .map_err(|_| AppError::invalid("operator_ids", format!("no user {id}")))?;
+        if !u.active || u.role() != Role::Operator {
+            return Err(AppError::invalid(
+                "operator_ids",
+                format!("user {id} is not an active operator"),
+            ));
+        }
+        if seats.iter().any(|s: &Seat| s.user_id == id) {
+            continue;
+        }
+        let already = db::outbound::proactive_load(&state.db, id, day_start, day_end).await?;
+        seats.push(Seat {
+            user_id: id,
+            already,
+        });
+    }
+    Ok(seats)
+}
+
+/// Creates the list and its tasks, due today (business time zone).
+pub async fn create(state: &AppState, by: Option<i64>, input: ListInput) -> AppResult<ListOutcome> {
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::invalid("name", "1–200 characters"));
+    }
+    let Plan {
+        cap,
+        outcome: mut out,
+        numbers,
+    } = plan(
+        state,
+        &input.client_ids,
+        &input.operator_ids,
+        input.daily_cap,
+    )
+    .await?;
+    let now = now_ms();
     let reason = input
         .reason
         .as_deref()
@@ -145,20 +191,22 @@ pub async fn create(state: &AppState, by: Option<i64>, input: ListInput) -> AppR
         .to_string();
     let mut tx = state.db.begin().await?;
     out.list_id = db::outbound::insert_list(&mut tx, name, &criteria, cap, now, by, now).await?;
-    for &(client_id, operator) in &a.pairs {
+    for &(client_id, operator) in &out.assigned {
+        let own = input
+            .client_reasons
+            .get(&client_id)
+            .map(|r| format!("{name}: {}", r.chars().take(500).collect::<String>()));
         let task = NewProactive {
             list_id: out.list_id,
             client_id,
             number: &numbers[&client_id],
-            reason,
+            reason: own.as_deref().unwrap_or(reason),
             assigned_to: operator,
             due_at: now,
         };
         db::outbound::insert_task(&mut tx, &task, now).await?;
     }
     tx.commit().await?;
-    out.assigned = a.pairs;
-    out.over_cap = a.unassigned;
     Ok(out)
 }
 

@@ -158,6 +158,7 @@ pub fn pareto_curve(points: &[(f64, f64)], pareto: Option<f64>) -> String {
             y * 100.0
         );
     }
+    axes(&mut svg, sx, sy);
     if let Some(p) = pareto {
         let _ = write!(
             svg,
@@ -170,6 +171,31 @@ pub fn pareto_curve(points: &[(f64, f64)], pareto: Option<f64>) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// Percent ticks on both axes of a 0–1 × 0–1 chart, and what each axis means.
+fn axes(svg: &mut String, sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -> f64) {
+    for pct in [0, 20, 40, 60, 80, 100] {
+        let v = f64::from(pct) / 100.0;
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{pct} %</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\">{pct} %</text>",
+            sx(v),
+            H - PAD + 12.0,
+            PAD - 4.0,
+            sy(v) + 3.0,
+        );
+    }
+    let _ = write!(
+        svg,
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">share of clients, largest revenue first</text>\
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">share of revenue</text>",
+        W / 2.0,
+        H - 4.0,
+        PAD,
+        PAD - 10.0,
+    );
 }
 
 #[cfg(test)]
@@ -203,6 +229,7 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 3);
         assert!(svg.contains("<title>20.0 % of clients: 80.0 % of revenue</title>"));
         assert!(svg.contains("<title>20.0 % of clients bring 80 % of revenue</title>"));
+        assert!(svg.contains(">80 %</text>") && svg.contains(">share of revenue</text>"));
     }
 
     #[test]

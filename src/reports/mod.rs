@@ -19,6 +19,7 @@ pub mod distribution;
 pub mod kpi;
 pub mod operators;
 pub mod speed;
+pub mod wallboard;
 
 use chrono::{DateTime, Days, TimeZone};
 use chrono_tz::Tz;

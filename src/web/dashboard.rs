@@ -85,7 +85,7 @@ fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "—".into(), |v| format!("{:.1} %", v * 100.0))
 }
 
-fn duration(secs: f64) -> String {
+pub(crate) fn duration(secs: f64) -> String {
     let s = secs.round() as i64;
     if s >= 3600 {
         format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
@@ -94,7 +94,7 @@ fn duration(secs: f64) -> String {
     }
 }
 
-fn tile(name: &'static str, k: &Kpi, currency: &str) -> Tile {
+pub(crate) fn tile(name: &'static str, k: &Kpi, currency: &str) -> Tile {
     let value = match (k.value, k.unit) {
         (None, _) => "—".to_owned(),
         (Some(Num::Count(n)), Unit::MinorUnits) => format::money(n, currency),

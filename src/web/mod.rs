@@ -1,14 +1,17 @@
 //! Server-rendered pages: login, the operator's desk, the work page (order screen) of a call,
 //! task or client, the worklist, settings, and the embedded static files.
 
+pub mod client_base;
 pub mod dashboard;
 pub mod desk;
 pub mod format;
 pub mod i18n;
 pub mod login;
 pub mod order_form;
+pub mod outbound;
 pub mod shell;
 pub mod views;
+pub mod wallboard;
 pub mod work;
 pub mod work_post;
 pub mod worklist;
@@ -54,6 +57,22 @@ pub fn router() -> Router<AppState> {
         .route("/operator/clients/{id}", get(work::client_page))
         .route("/operator/orders", post(work_post::save_order))
         .route("/manager/dashboard", get(dashboard::dashboard))
+        // The client base, outbound lists and the wallboard (issue 5 §2–§4).
+        .route("/manager/clients", get(client_base::client_base))
+        .route(
+            "/manager/clients/recompute",
+            post(client_base::recompute_now),
+        )
+        .route(
+            "/manager/clients/{id}/manager",
+            post(client_base::set_manager),
+        )
+        .route(
+            "/manager/outbound",
+            get(outbound::outbound_page).post(outbound::create_list),
+        )
+        .route("/manager/wallboard", get(wallboard::wallboard_page))
+        .route("/manager/wallboard/live", get(wallboard::wallboard_live))
 }
 
 /// CSS, JS and images, embedded in release builds (read from disk in debug builds).

@@ -247,6 +247,8 @@ pub struct PopView {
     pub queue: String,
     /// When it started ringing.
     pub since: String,
+    /// The client's personal manager ("" if none), so the operator can hand the call over.
+    pub manager: String,
 }
 
 /// Builds the pop of a call.
@@ -265,6 +267,7 @@ pub async fn pop(state: &AppState, call: &CallRow, lang: Language) -> AppResult<
         badge: None,
         queue: opt(&call.queue),
         since: format::when(call.started_at, state.config.time_zone, lang),
+        manager: String::new(),
     };
     match (call.client_id, call.caller_kind.as_str()) {
         (Some(id), _) => {
@@ -272,6 +275,12 @@ pub async fn pop(state: &AppState, call: &CallRow, lang: Language) -> AppResult<
             view.badge = segments::badge_of(&state.db, id, now_ms())
                 .await?
                 .map(|b| format::badge(&b, t, lang, &state.config.currency));
+            if let Some(m) = c.personal_manager_id {
+                view.manager = db::users::get_user(&state.db, m)
+                    .await
+                    .map(|u| u.display_name)
+                    .unwrap_or_default();
+            }
             view.name = c.name;
             view.company = opt(&c.company);
         }

@@ -12,6 +12,7 @@ mod formats;
 mod health;
 mod live;
 mod lookup;
+mod manager;
 mod orders;
 mod outbound;
 mod reports;
