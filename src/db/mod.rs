@@ -7,12 +7,14 @@
 pub mod audit;
 pub mod blocked;
 pub mod call_batch;
+pub mod call_log;
 pub mod callbacks;
 pub mod calls;
 pub mod clients;
 pub mod direct;
 pub mod live;
 pub mod operators;
+pub mod order_export;
 pub mod orders;
 pub mod outbound;
 pub mod products;
@@ -24,6 +26,7 @@ pub mod sessions;
 pub mod tasks;
 pub mod tokens;
 pub mod users;
+pub mod where_sql;
 pub mod wrapups;
 
 use std::{path::Path, str::FromStr, time::Duration};

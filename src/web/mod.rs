@@ -1,6 +1,9 @@
 //! Server-rendered pages: login, the operator's desk, the work page (order screen) of a call,
 //! task or client, the worklist, settings, and the embedded static files.
 
+pub mod audit_page;
+pub mod call_detail;
+pub mod call_log;
 pub mod dashboard;
 pub mod desk;
 pub mod format;
@@ -54,6 +57,9 @@ pub fn router() -> Router<AppState> {
         .route("/operator/clients/{id}", get(work::client_page))
         .route("/operator/orders", post(work_post::save_order))
         .route("/manager/dashboard", get(dashboard::dashboard))
+        .route("/manager/calls", get(call_log::call_log))
+        .route("/manager/calls/{id}", get(call_detail::call_detail))
+        .route("/admin/audit", get(audit_page::audit_page))
 }
 
 /// CSS, JS and images, embedded in release builds (read from disk in debug builds).
