@@ -212,9 +212,7 @@ where
                     break;
                 }
             };
-            for r in &chunk {
-                sink.write(&record(r));
-            }
+            sink.write(chunk.iter().map(&record));
             rows += chunk.len() as u64;
             after = chunk.last().map(&key);
             if !sink.flush().await {
@@ -273,14 +271,19 @@ impl Sink {
             tx,
             buf: "\u{FEFF}".as_bytes().to_vec(),
         };
-        sink.write(&header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>());
+        sink.write(std::iter::once(
+            header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>(),
+        ));
         sink
     }
 
-    fn write(&mut self, record: &[String]) {
+    /// Appends rows to the buffer (one CSV writer per chunk, not per row).
+    fn write(&mut self, records: impl Iterator<Item = Vec<String>>) {
         let mut w = csv_writer(std::mem::take(&mut self.buf));
-        // Writing into a Vec cannot fail.
-        let _ = w.write_record(record);
+        for r in records {
+            // Writing into a Vec cannot fail.
+            let _ = w.write_record(&r);
+        }
         self.buf = w.into_inner().unwrap_or_default();
     }
 

@@ -93,7 +93,7 @@ pub async fn build_day(app: &TestApp) -> Day {
         ]),
     )
     .await;
-    let product = app.create_product("SKU-1", 150_00).await;
+    let product = app.create_product("SKU-1", 15_000).await;
     let body = json!({"client_id": anna, "call_id": c1, "lines": [{"product_id": product, "quantity": 2}]});
     let (s, o) = app
         .post_json("/api/v1/orders", &app.admin_token, &body)
@@ -298,7 +298,8 @@ async fn a_number_suffix_search_reads_the_reversed_digits_index() {
     let app = spawn_app().await;
     many_calls(&app.db, 5_000).await;
     // The number of the 1,234th call, as many_calls writes it.
-    let number = format!("{:07}", (1234 * 7919) % 10_000_000);
+    let i: i64 = 1234;
+    let number = format!("{:07}", (i * 7919) % 10_000_000);
     let ending = number[number.len() - 4..].to_owned();
     let suffix = LogFilter {
         number_suffix: Some(ending.clone()),
