@@ -44,6 +44,9 @@ pub struct Config {
     pub reports: ReportsConfig,
     /// `[privacy]`: roles that see full phone numbers.
     pub full_numbers_roles: Vec<crate::domain::Role>,
+    /// `[privacy]`: roles whose CSV exports carry full phone numbers (default: the roles with
+    /// `Permission::ExportFullNumbers`).
+    pub export_full_numbers_roles: Vec<crate::domain::Role>,
     /// `[[sources]]`: the PBXs that post events.
     pub sources: Vec<SourceConfig>,
 }
@@ -230,6 +233,8 @@ struct RawReports {
 #[serde(deny_unknown_fields)]
 struct RawPrivacy {
     full_numbers_roles: Vec<String>,
+    #[serde(default)]
+    export_full_numbers_roles: Option<Vec<String>>,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -441,12 +446,14 @@ impl Config {
                 })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let export_full_numbers_roles = export_roles(raw.privacy.export_full_numbers_roles)?;
         let sources = validate_sources(raw.sources)?;
         Ok(Config {
             calls,
             workspace: raw.workspace.validate()?,
             reports,
             full_numbers_roles,
+            export_full_numbers_roles,
             sources,
             server: ServerConfig {
                 listen,
@@ -590,3 +597,22 @@ pub fn redact_url(url: &str) -> String {
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;
+
+/// `privacy.export_full_numbers_roles`, or the roles that have the permission by default.
+fn export_roles(raw: Option<Vec<String>>) -> anyhow::Result<Vec<crate::domain::Role>> {
+    use crate::domain::{Role, role::Permission};
+    let Some(names) = raw else {
+        return Ok([Role::Operator, Role::Manager, Role::Admin]
+            .into_iter()
+            .filter(|r| r.can(Permission::ExportFullNumbers))
+            .collect());
+    };
+    names
+        .iter()
+        .map(|r| {
+            Role::parse(r).ok_or_else(|| {
+                anyhow!("invalid setting privacy.export_full_numbers_roles: unknown role {r:?}")
+            })
+        })
+        .collect()
+}

@@ -5,13 +5,17 @@ use axum::{Router, extract::State, http::StatusCode, routing::get};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::page::{Page, PageQuery, page};
+use super::{
+    call_query::{LogQuery, decode_cursor, encode_cursor},
+    page::{Page, PageQuery, page},
+};
 use crate::{
     app::AppState,
     auth::Principal,
     db::{
         self,
-        calls::{CallFilter, CallRow},
+        call_log::{LogCursor, LogRow},
+        calls::CallRow,
     },
     domain::{
         PhoneNumber, Role, phone::mask_digits, role::Permission, time::now_ms, time::rfc3339,
@@ -32,15 +36,11 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// Query of `GET /calls`; all text because of `#[serde(flatten)]` (see page.rs).
+/// Query of `GET /calls`: the call log's filters and the page (see call_query.rs).
 #[derive(Deserialize)]
 pub struct CallsQuery {
-    source: Option<String>,
-    pbx_call_id: Option<String>,
-    state: Option<String>,
-    number: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+    #[serde(flatten)]
+    filter: LogQuery,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -52,38 +52,35 @@ async fn list_calls(
 ) -> AppResult<AppJson<Page<Value>>> {
     let own_only = calls_scope(&p)?;
     let limit = q.page.limit()?;
-    let before = q.page.after()?.unwrap_or(i64::MAX);
-    if let Some(s) = &q.state
-        && crate::calls::state::State::parse(s).is_none()
-    {
-        return Err(AppError::invalid(
-            "state",
-            "expected ringing, answered, completed, missed or blocked",
-        ));
+    let after = decode_cursor(q.page.cursor.as_deref())?;
+    let mut filter = q.filter.filter(&state.config)?;
+    if own_only.is_some() {
+        filter.operator_id = own_only;
     }
-    let number = match q.number.as_deref().filter(|n| !n.trim().is_empty()) {
-        Some(n) => Some(
-            PhoneNumber::parse(n, state.config.default_region)
-                .map_err(|e| AppError::invalid("number", e.to_string()))?,
-        ),
-        None => None,
-    };
-    let filter = CallFilter {
-        source_id: q.source,
-        pbx_call_id: q.pbx_call_id,
-        state: q.state,
-        number: number.map(|n| n.e164().to_owned()),
-        from: instant(q.from.as_deref(), "from")?,
-        to: instant(q.to.as_deref(), "to")?,
-        operator_id: own_only,
-    };
-    let rows = db::calls::list_calls(&state.db, &filter, before, limit + 1).await?;
+    let mut rows = db::call_log::list(&state.db, &filter, after, limit + 1).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = rows.last().filter(|_| more).map(|r| {
+        encode_cursor(LogCursor {
+            started_at: r.call.started_at,
+            id: r.call.id,
+        })
+    });
     let full = sees_numbers(&state, &p);
-    let pg = page(rows, limit, |c| c.id);
     Ok(AppJson(Page {
-        items: pg.items.iter().map(|c| call_json(c, full)).collect(),
-        next_cursor: pg.next_cursor,
+        items: rows.iter().map(|r| log_json(r, full)).collect(),
+        next_cursor,
     }))
+}
+
+/// A row of the log: the call and what the log shows beside it.
+fn log_json(r: &LogRow, full_numbers: bool) -> Value {
+    let mut v = call_json(&r.call, full_numbers);
+    v["client_name"] = json!(r.client_name);
+    v["operator_name"] = json!(r.operator_name);
+    v["outcome"] = json!(r.outcome);
+    v["order_count"] = json!(r.order_count);
+    v
 }
 
 async fn get_call(
@@ -138,7 +135,7 @@ async fn get_call(
 }
 
 /// Managers and admins read every call; an operator only the calls they answered.
-fn calls_scope(p: &Principal) -> AppResult<Option<i64>> {
+pub(crate) fn calls_scope(p: &Principal) -> AppResult<Option<i64>> {
     if p.role.can(Permission::ReadReports) {
         return Ok(None);
     }
@@ -148,22 +145,8 @@ fn calls_scope(p: &Principal) -> AppResult<Option<i64>> {
     }
 }
 
-fn sees_numbers(state: &AppState, p: &Principal) -> bool {
+pub(crate) fn sees_numbers(state: &AppState, p: &Principal) -> bool {
     state.config.full_numbers_roles.contains(&p.role)
-}
-
-fn instant(v: Option<&str>, field: &'static str) -> AppResult<Option<i64>> {
-    match v.filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(t) => chrono::DateTime::parse_from_rfc3339(t)
-            .map(|d| Some(d.timestamp_millis()))
-            .map_err(|_| {
-                AppError::invalid(
-                    field,
-                    "expected an RFC 3339 time such as 2026-11-27T00:00:00+03:00",
-                )
-            }),
-    }
 }
 
 fn call_json(c: &CallRow, full_numbers: bool) -> Value {

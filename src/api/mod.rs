@@ -3,9 +3,13 @@
 //! Authentication is a bearer token (`orderline token create`) or a login session; each
 //! handler states the permission it needs. Lists answer `{ "items": [...], "next_cursor"? }`.
 
+pub mod audit;
+pub mod call_query;
 pub mod calls;
 pub mod client_input;
 pub mod clients;
+pub mod export;
+pub mod export_rows;
 pub mod lookup;
 pub mod orders;
 pub mod outbound;
@@ -31,5 +35,7 @@ pub fn router(config: &Config) -> Router<AppState> {
         .merge(outbound::router())
         .merge(reports::router())
         .merge(wallboard::router())
+        .merge(export::router())
+        .merge(audit::router())
         .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
 }

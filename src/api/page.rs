@@ -72,7 +72,8 @@ pub fn page<T>(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> Page<T> 
     }
 }
 
-fn encode(id: i64) -> String {
+/// The cursor that continues after `id`.
+pub fn encode(id: i64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("id:{id}"))
 }
 

@@ -19,7 +19,7 @@ use super::{
     with_tx,
 };
 
-/// Rows per multi-row statement (13 parameters a call, 8 an event: far under both backends'
+/// Rows per multi-row statement (14 parameters a call, 8 an event: far under both backends'
 /// limits).
 const CHUNK: usize = 100;
 
@@ -44,16 +44,21 @@ pub async fn upsert_calls(
     for chunk in calls.chunks(CHUNK) {
         let mut sql = String::from(
             "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, caller_kind, \
-             client_id, candidates, did, started_at, created_at, updated_at) VALUES ",
+             client_id, candidates, did, started_at, created_at, updated_at, caller_rev) VALUES ",
         );
-        push_rows(&mut sql, chunk.len(), 13);
+        push_rows(&mut sql, chunk.len(), 14);
         sql.push_str(&format!(
             " ON CONFLICT (source_id, pbx_call_id) DO UPDATE SET updated_at = calls.updated_at \
              RETURNING {}, source_id, pbx_call_id, event_count",
             super::calls::HEAD
         ));
-        let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 13);
-        for c in chunk {
+        // The reversed digits the call log searches number endings by (migration 0007).
+        let revs: Vec<Option<String>> = chunk
+            .iter()
+            .map(|c| c.caller_e164.map(super::call_log::reversed_digits))
+            .collect();
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 14);
+        for (c, rev) in chunk.iter().zip(&revs) {
             args.extend([
                 Arg::from(c.source_id),
                 c.pbx_call_id.into(),
@@ -68,6 +73,7 @@ pub async fn upsert_calls(
                 c.started_at.into(),
                 c.now.into(),
                 c.now.into(),
+                rev.as_deref().into(),
             ]);
         }
         let rows: Vec<UpsertedRow> = match tx {
@@ -369,6 +375,7 @@ pub async fn fill_caller(
     match tx {
         BatchTx::Pool(t) => calls::fill_caller(t, call_id, c, replace).await,
         BatchTx::Direct(t) => {
+            let rev = c.caller_e164.map(super::call_log::reversed_digits);
             t.execute(
                 calls::FILL_CALLER,
                 &[
@@ -380,6 +387,7 @@ pub async fn fill_caller(
                     c.candidates.into(),
                     c.did.into(),
                     c.state.into(),
+                    rev.as_deref().into(),
                     replace.into(),
                 ],
             )?;

@@ -85,8 +85,8 @@ pub async fn find_call_for_update(
 
 /// `fill_caller`'s statement (also run by the SQLite writer's own connection, `call_batch`).
 pub(crate) const FILL_CALLER: &str = "UPDATE calls SET caller_raw = $2, caller_e164 = $3, caller_kind = $4, \
-    client_id = $5, candidates = $6, did = COALESCE(did, $7), \
-    state = CASE WHEN $8 = 'blocked' THEN $8 ELSE state END WHERE id = $1 AND (caller_raw IS NULL OR $9)";
+    client_id = $5, candidates = $6, did = COALESCE(did, $7), caller_rev = $9, \
+    state = CASE WHEN $8 = 'blocked' THEN $8 ELSE state END WHERE id = $1 AND (caller_raw IS NULL OR $10)";
 
 /// Sets the caller of a call that was started by an event that did not name one, or
 /// (`replace`) that named the wrong party (see `calls::service::find_or_create`).
@@ -105,6 +105,7 @@ pub async fn fill_caller(
         .bind(c.candidates)
         .bind(c.did)
         .bind(c.state)
+        .bind(c.caller_e164.map(super::call_log::reversed_digits))
         .bind(replace)
         .execute(x)
         .await
@@ -292,62 +293,6 @@ pub struct CallRow {
 const CALL_COLUMNS: &str = "id, source_id, pbx_call_id, direction, state, forwarded, transferred, caller_raw, \
     caller_e164, caller_kind, client_id, candidates, did, queue, extensions, answered_extension, operator_id, cause, \
     recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, talk_seconds";
-
-/// What `list_calls` filters on (all optional).
-#[derive(Clone, Debug, Default)]
-pub struct CallFilter {
-    /// Source id.
-    pub source_id: Option<String>,
-    /// PBX call id.
-    pub pbx_call_id: Option<String>,
-    /// State.
-    pub state: Option<String>,
-    /// Exact E.164 of the client's number.
-    pub number: Option<String>,
-    /// Started at or after (ms).
-    pub from: Option<i64>,
-    /// Started before (ms).
-    pub to: Option<i64>,
-    /// Answered by this operator.
-    pub operator_id: Option<i64>,
-}
-
-/// A page of calls, newest first (keyset on id).
-pub async fn list_calls(
-    db: &Db,
-    f: &CallFilter,
-    before_id: i64,
-    limit: i64,
-) -> DbResult<Vec<CallRow>> {
-    let mut sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE id < $1");
-    let clauses = [
-        (f.source_id.is_some(), " AND source_id = $3"),
-        (f.pbx_call_id.is_some(), " AND pbx_call_id = $4"),
-        (f.state.is_some(), " AND state = $5"),
-        (f.number.is_some(), " AND caller_e164 = $6"),
-        (f.from.is_some(), " AND started_at >= $7"),
-        (f.to.is_some(), " AND started_at < $8"),
-        (f.operator_id.is_some(), " AND operator_id = $9"),
-    ];
-    for (on, clause) in clauses {
-        if on {
-            sql.push_str(clause);
-        }
-    }
-    sql.push_str(" ORDER BY id DESC LIMIT $2");
-    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
-        .bind(before_id)
-        .bind(limit)
-        .bind(&f.source_id)
-        .bind(&f.pbx_call_id)
-        .bind(&f.state)
-        .bind(&f.number)
-        .bind(f.from)
-        .bind(f.to)
-        .bind(f.operator_id)
-        .fetch_all(p)
-        .await)?)
-}
 
 /// One call.
 pub async fn get_call(db: &Db, id: i64) -> DbResult<CallRow> {

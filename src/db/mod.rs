@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod blocked;
 pub mod call_batch;
+pub mod call_log;
 pub mod callbacks;
 pub mod calls;
 pub mod client_base;
@@ -14,6 +15,7 @@ pub mod clients;
 pub mod direct;
 pub mod live;
 pub mod operators;
+pub mod order_export;
 pub mod orders;
 pub mod outbound;
 pub mod outbound_stats;
@@ -27,6 +29,7 @@ pub mod tasks;
 pub mod tokens;
 pub mod users;
 pub mod wallboard;
+pub mod where_sql;
 pub mod wrapups;
 
 use std::{path::Path, str::FromStr, time::Duration};

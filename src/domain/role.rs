@@ -41,6 +41,10 @@ pub enum Permission {
     AssignWork,
     /// Users, tokens, sources, settings.
     Administer,
+    /// Export calls and orders with phone numbers in full (others get all but the last 4
+    /// digits masked). The roles that have it by default; `[privacy]
+    /// export_full_numbers_roles` can say otherwise.
+    ExportFullNumbers,
 }
 
 impl Role {
@@ -107,6 +111,12 @@ mod tests {
         ] {
             assert!(!Role::Pbx.can(p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn only_admin_exports_full_numbers_by_default() {
+        assert!(Role::Admin.can(Permission::ExportFullNumbers));
+        assert!(!Role::Manager.can(Permission::ExportFullNumbers));
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! task or client, the worklist, settings, and the embedded static files.
 
 pub mod client_base;
+pub mod audit_page;
+pub mod call_detail;
+pub mod call_log;
 pub mod dashboard;
 pub mod desk;
 pub mod format;
@@ -73,6 +76,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/manager/wallboard", get(wallboard::wallboard_page))
         .route("/manager/wallboard/live", get(wallboard::wallboard_live))
+        .route("/manager/calls", get(call_log::call_log))
+        .route("/manager/calls/{id}", get(call_detail::call_detail))
+        .route("/admin/audit", get(audit_page::audit_page))
 }
 
 /// CSS, JS and images, embedded in release builds (read from disk in debug builds).

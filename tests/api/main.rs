@@ -5,6 +5,8 @@
 mod helpers;
 
 mod auth;
+mod call_export;
+mod call_log;
 mod calls_flow;
 mod calls_lifecycle;
 mod clients;

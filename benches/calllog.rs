@@ -1,0 +1,188 @@
+//! Call-log benchmarks (issue 5 §6): the first page, a filtered page, a page deep in the log,
+//! a search by the last digits of a number (with its query plan), and the CSV export of a
+//! month, on the same seeded data set as `benches/reports.rs`.
+//!
+//!     cargo bench --bench calllog                              # SQLite, 1M clients, 5M calls, 3M orders
+//!     BENCH_CLIENTS=100000 BENCH_CALLS=500000 BENCH_ORDERS=300000 cargo bench --bench calllog
+//!     BENCH_DATABASE_URL=postgres://… cargo bench --bench calllog   # PostgreSQL (a fresh database)
+//!
+//! Each page figure is the median of 5 runs after one warm-up run; the export is timed once
+//! (after one warm-up), reading keyset chunks of 1,000 rows and writing the CSV to a sink, as
+//! the export route does. Results are recorded in docs/BENCHMARKS.md (section "Call log").
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::time::Instant;
+
+use orderline::{
+    api::export_rows::{CALL_HEADER, call_record},
+    cli::seed_bench,
+    config::Config,
+    db::{
+        self, Db,
+        call_log::{LogCursor, LogFilter},
+    },
+    domain::time::now_ms,
+};
+
+const DAY: i64 = 86_400_000;
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(run(
+        env("BENCH_CLIENTS", 1_000_000),
+        env("BENCH_CALLS", 5_000_000),
+        env("BENCH_ORDERS", 3_000_000),
+    ))
+}
+
+async fn run(clients: u64, calls: u64, orders: u64) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (url, backend) = match std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
+        Some(admin) => (support::fresh_pg_database(&admin).await?, "postgres"),
+        None => (
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+            "sqlite",
+        ),
+    };
+    let mut config = Config::defaults();
+    config.database.url = url;
+    let db = Db::connect(&config.database).await?;
+    let t = Instant::now();
+    let now = now_ms();
+    seed_bench::seed(&db, clients, calls, orders, now).await?;
+    db.analyze().await?;
+    println!(
+        "backend {backend}: seeded {clients} clients, {calls} calls, ~{orders} orders in {:.0} s",
+        t.elapsed().as_secs_f64()
+    );
+    let month = LogFilter {
+        from: Some(now - 30 * DAY),
+        to: Some(now),
+        ..LogFilter::default()
+    };
+    let cases = [
+        ("first page", LogFilter::default(), None),
+        (
+            "missed inbound calls, first page",
+            LogFilter {
+                state: Some("missed".into()),
+                direction: Some("inbound".into()),
+                ..LogFilter::default()
+            },
+            None,
+        ),
+        (
+            "answered with an order, last month",
+            LogFilter {
+                state: Some("answered".into()),
+                has_order: Some(true),
+                ..month.clone()
+            },
+            None,
+        ),
+        (
+            "a page half a year back (keyset)",
+            LogFilter::default(),
+            Some(LogCursor {
+                started_at: now - 182 * DAY,
+                id: i64::MAX,
+            }),
+        ),
+        (
+            "number ends with 4567",
+            LogFilter {
+                number_suffix: Some("4567".into()),
+                ..LogFilter::default()
+            },
+            None,
+        ),
+        (
+            "number ends with 1234567",
+            LogFilter {
+                number_suffix: Some("1234567".into()),
+                ..LogFilter::default()
+            },
+            None,
+        ),
+    ];
+    for (label, filter, after) in &cases {
+        let rows = std::cell::Cell::new(0);
+        let ms = median_ms(|| async {
+            rows.set(db::call_log::list(&db, filter, *after, 51).await?.len());
+            Ok(())
+        })
+        .await?;
+        let rows = rows.get();
+        println!("backend {backend}: {label}: {ms:.1} ms (median of 5, {rows} rows)");
+    }
+    let plan = db::call_log::explain(&db, &cases[4].1).await?;
+    println!(
+        "backend {backend}: plan of the suffix search: {}",
+        plan.join(" | ")
+    );
+    export(&db, &config, &month).await?; // warm-up
+    let t = Instant::now();
+    let (rows, bytes) = export(&db, &config, &month).await?;
+    println!(
+        "backend {backend}: CSV export of a month: {rows} rows, {:.1} MB in {:.0} ms",
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
+
+/// What the export route does, into a counting sink: keyset chunks of 1,000, CSV rows.
+async fn export(db: &Db, config: &Config, f: &LogFilter) -> anyhow::Result<(u64, usize)> {
+    let (mut after, mut rows, mut bytes) = (None, 0u64, 0usize);
+    loop {
+        let chunk = db::call_log::list(db, f, after, 1_000).await?;
+        let mut csv = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(Vec::new());
+        if after.is_none() {
+            csv.write_record(CALL_HEADER)?;
+        }
+        for r in &chunk {
+            csv.write_record(call_record(r, false, config.time_zone))?;
+        }
+        bytes += csv.into_inner()?.len();
+        rows += chunk.len() as u64;
+        after = chunk.last().map(|r| LogCursor {
+            started_at: r.call.started_at,
+            id: r.call.id,
+        });
+        if chunk.len() < 1_000 {
+            return Ok((rows, bytes));
+        }
+    }
+}
+
+async fn median_ms<F, Fut>(mut f: F) -> anyhow::Result<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    f().await?;
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        f().await?;
+        samples.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    Ok(samples[2])
+}
