@@ -3,6 +3,7 @@
 //! Authentication is a bearer token (`orderline token create`) or a login session; each
 //! handler states the permission it needs. Lists answer `{ "items": [...], "next_cursor"? }`.
 
+pub mod admin;
 pub mod calls;
 pub mod client_input;
 pub mod clients;
@@ -29,5 +30,6 @@ pub fn router(config: &Config) -> Router<AppState> {
         .merge(workspace::router())
         .merge(outbound::router())
         .merge(reports::router())
+        .merge(admin::router())
         .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
 }

@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod admin;
+mod aggregates;
 mod auth;
 mod calls_flow;
 mod calls_lifecycle;
@@ -15,6 +17,7 @@ mod lookup;
 mod orders;
 mod outbound;
 mod reports;
+mod retention;
 mod storage;
 mod webhooks;
 mod workspace;
