@@ -58,6 +58,8 @@ pub struct AppState {
     pub instance: String,
     /// Recent caller matches for the webhook path.
     pub callers: ingest::prepare::CallerCache,
+    /// PBX sources: the configuration's, then those added on the administration page.
+    pub sources: crate::admin::sources::SourceRegistry,
 }
 
 impl AppState {
@@ -83,6 +85,7 @@ impl AppState {
             shutdown: CancellationToken::new(),
             instance,
             callers: ingest::prepare::CallerCache::default(),
+            sources: crate::admin::sources::SourceRegistry::default(),
         }
     }
 }
@@ -210,6 +213,8 @@ impl App {
             tokio::spawn(checkpoint(db.clone())),
             tokio::spawn(segments_refresh(state.clone())),
             tokio::spawn(state.hub.clone().run_worklist_ticks()),
+            tokio::spawn(aggregates_refresh(state.clone())),
+            tokio::spawn(retention(state.clone())),
         ];
         if let Db::Postgres(pool) = &db {
             let listen = realtime::pg::listen(
@@ -288,6 +293,50 @@ async fn segments_refresh(state: AppState) {
                 "client segments recomputed"
             ),
             Err(e) => tracing::warn!(error = %e, "recomputing the client segments failed"),
+        }
+    }
+}
+
+/// Keeps the report aggregates up to date every `[aggregates] refresh_seconds` (a full
+/// rebuild at start when they do not match the configuration).
+async fn aggregates_refresh(state: AppState) {
+    let seconds = state.config.aggregates.refresh_seconds;
+    if seconds == 0 {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_secs(seconds));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = crate::domain::time::now_ms();
+        match crate::reports::aggregate::refresh(&state.db, &state.config, now).await {
+            Ok(r) if r.rebuilt => tracing::info!(slots = r.slots, "report aggregates rebuilt"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "refreshing the report aggregates failed"),
+        }
+    }
+}
+
+/// Removes old call details every `[retention] run_every_minutes`, when any age is set.
+async fn retention(state: AppState) {
+    let cfg = state.config.retention.clone();
+    let ages = [
+        cfg.events_days,
+        cfg.raw_payload_days,
+        cfg.recording_days,
+        cfg.caller_numbers_days,
+    ];
+    if ages.iter().all(|d| *d == 0) {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_secs(cfg.run_every_minutes * 60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = crate::domain::time::now_ms();
+        match crate::retention::run_once(&state.db, &cfg, now).await {
+            Ok(r) => tracing::info!(removed = r.total(), "retention run finished"),
+            Err(e) => tracing::warn!(error = %e, "the retention run failed"),
         }
     }
 }

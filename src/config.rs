@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::domain::PhoneRegion;
 
+pub mod admin;
 pub mod workspace;
 
 /// The defaults, the same text as `config/default.toml`.
@@ -49,6 +50,12 @@ pub struct Config {
     pub export_full_numbers_roles: Vec<crate::domain::Role>,
     /// `[[sources]]`: the PBXs that post events.
     pub sources: Vec<SourceConfig>,
+    /// `[aggregates]`, `[retention]`, `[secrets]` (administration; src/config/admin.rs).
+    pub aggregates: admin::AggregatesConfig,
+    /// `[retention]`.
+    pub retention: admin::RetentionConfig,
+    /// `[secrets]`.
+    pub secrets: admin::SecretsConfig,
 }
 
 /// `[calls]` settings.
@@ -213,6 +220,9 @@ struct Raw {
     privacy: RawPrivacy,
     #[serde(default)]
     sources: Vec<RawSource>,
+    aggregates: admin::RawAggregates,
+    retention: admin::RawRetention,
+    secrets: admin::RawSecrets,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -455,6 +465,9 @@ impl Config {
             full_numbers_roles,
             export_full_numbers_roles,
             sources,
+            aggregates: raw.aggregates.validate()?,
+            retention: raw.retention.validate()?,
+            secrets: raw.secrets.validate()?,
             server: ServerConfig {
                 listen,
                 public_base_url: base,

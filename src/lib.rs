@@ -23,6 +23,7 @@
 //! - [`demo`]: the demo data set loaded by `serve --demo`.
 //! - [`telemetry`]: logging, metrics and PII masking.
 
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod auth;
@@ -40,6 +41,7 @@ pub mod orders;
 pub mod outbound;
 pub mod realtime;
 pub mod reports;
+pub mod retention;
 pub mod segments;
 pub mod telemetry;
 pub mod web;

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod call_query;
+pub mod admin;
 pub mod calls;
 pub mod client_input;
 pub mod clients;
@@ -37,5 +38,6 @@ pub fn router(config: &Config) -> Router<AppState> {
         .merge(wallboard::router())
         .merge(export::router())
         .merge(audit::router())
+        .merge(admin::router())
         .layer(DefaultBodyLimit::max(config.server.api_body_limit_bytes))
 }

@@ -115,7 +115,7 @@ async fn get_operators(
     AppQuery(q): AppQuery<PeriodQuery>,
 ) -> AppResult<AppJson<Value>> {
     let s = scope_of(&state, &p, &q)?;
-    let rows = reports::operators(&state.db, &s).await?;
+    let rows = reports::operators(&state.db, &state.config, &s).await?;
     let formulas: BTreeMap<&str, &str> = reports::operators::FORMULAS.into_iter().collect();
     let mut body = period_json(&state, &s);
     body["operators"] = json!(rows);

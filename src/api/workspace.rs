@@ -20,8 +20,7 @@ use crate::{
     error::{AppError, AppJson, AppPath, AppResult},
     web::i18n,
     workspace::{
-        self, caller,
-        outcome::{self, SystemOutcome},
+        self, caller, outcome,
         wrapup::{self, WrapupInput},
     },
 };
@@ -131,24 +130,7 @@ async fn put_outcome(
     AppJson(input): AppJson<OutcomeDef>,
 ) -> AppResult<StatusCode> {
     p.require(Permission::Administer)?;
-    let code = input.code.trim();
-    let valid = (2..=40).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !valid {
-        return Err(AppError::invalid(
-            "code",
-            "2–40 characters: lowercase letters, digits and _",
-        ));
-    }
-    if SystemOutcome::parse(code).is_some() {
-        return Err(AppError::invalid("code", "that is a system outcome"));
-    }
-    let label = input.label.trim();
-    if label.is_empty() || label.chars().count() > 80 || label.contains('\0') {
-        return Err(AppError::invalid("label", "1–80 characters"));
-    }
+    let (code, label) = crate::admin::custom_outcome(&input.code, &input.label)?;
     db::wrapups::put_custom_outcome(&state.db, code, label, input.active, now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -34,6 +34,13 @@ pub async fn run(config: &Config, clients: u64, calls: u64, orders: u64) -> anyh
         "seeded {clients} clients, {calls} calls and about {orders} orders in {:.0} s",
         t.elapsed().as_secs_f64()
     );
+    let t = Instant::now();
+    let agg = crate::reports::aggregate::refresh(&db, config, now_ms()).await?;
+    eprintln!(
+        "summed {} report slots in {:.0} s",
+        agg.slots,
+        t.elapsed().as_secs_f64()
+    );
     let run = recompute(&db, &config.reports, now_ms()).await?;
     eprintln!(
         "segmented {} clients in {} ms",

@@ -4,6 +4,8 @@
 //! number too); where the dialects differ, a function matches on the backend. Each aggregate has
 //! its own file. See `docs/ARCHITECTURE.md` for why not `sqlx::Any` or compile-time macros.
 
+pub mod admin;
+pub mod aggregates;
 pub mod audit;
 pub mod blocked;
 pub mod call_batch;
@@ -19,8 +21,10 @@ pub mod order_export;
 pub mod orders;
 pub mod outbound;
 pub mod outbound_stats;
+pub mod pbx_sources;
 pub mod products;
 pub mod reports;
+pub mod retention;
 pub mod seed;
 pub mod seed_calls;
 pub mod segments;

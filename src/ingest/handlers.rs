@@ -48,7 +48,7 @@ async fn handle(
     path_token: Option<&str>,
     req: Request,
 ) -> AppResult<Response> {
-    let source = find_source(state, source_id)?;
+    let source = find_source(state, source_id).await?;
     let (parts, body) = req.into_parts();
     let now = now_ms();
     // Credentials that do not cover the body are checked before reading it, so an
@@ -91,13 +91,12 @@ fn check_credentials(
     })
 }
 
-fn find_source(state: &AppState, id: &str) -> AppResult<SourceConfig> {
+/// The configuration's sources, then those added on the administration page.
+async fn find_source(state: &AppState, id: &str) -> AppResult<SourceConfig> {
     state
-        .config
         .sources
-        .iter()
-        .find(|s| s.id == id && s.enabled)
-        .cloned()
+        .find(&state.db, &state.config, id)
+        .await?
         .ok_or(AppError::NotFound("source"))
 }
 

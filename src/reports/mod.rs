@@ -2,6 +2,7 @@
 //! weekdays and wait times, the per-operator table, and SVG charts of them.
 //!
 //! # Layout
+//! - [`aggregate`]: where the sums come from — slot aggregates where exact, calls elsewhere.
 //! - [`kpi`]: the formulas (the one place that divides), with their texts.
 //! - [`speed`]: callback speed from the missed-call tasks of the period.
 //! - [`distribution`]: by hour, by weekday (business time zone), wait buckets.
@@ -14,6 +15,7 @@
 //! `offered`, `missed` and the rates then describe that operator's answered calls only). The
 //! SQL sums live in `db::reports`.
 
+pub mod aggregate;
 pub mod charts;
 pub mod distribution;
 pub mod kpi;
@@ -131,13 +133,7 @@ pub async fn kpis(db: &Db, config: &Config, s: &Scope) -> DbResult<KpiReport> {
         short_abandon_seconds: config.calls.short_abandon_seconds,
         service_level_seconds: config.reports.service_level_seconds,
     };
-    let buckets = q::bucket_sums(
-        db,
-        s,
-        thresholds.short_abandon_seconds,
-        thresholds.service_level_seconds,
-    )
-    .await?;
+    let buckets = aggregate::bucket_sums(db, config, s).await?;
     let trips = q::callback_trips(db, s).await?;
     let speed = speed::callback_speed(&trips, s.operator_id, config.time_zone);
     Ok(KpiReport {
@@ -152,14 +148,8 @@ pub async fn distribution(
     config: &Config,
     s: &Scope,
 ) -> DbResult<distribution::Distribution> {
-    let buckets = q::bucket_sums(
-        db,
-        s,
-        config.calls.short_abandon_seconds,
-        config.reports.service_level_seconds,
-    )
-    .await?;
-    let waits = q::wait_buckets(db, s).await?;
+    let buckets = aggregate::bucket_sums(db, config, s).await?;
+    let waits = aggregate::wait_buckets(db, config, s).await?;
     Ok(distribution::distribution(
         &buckets,
         &waits,
@@ -168,8 +158,12 @@ pub async fn distribution(
 }
 
 /// The per-operator table of the period.
-pub async fn operators(db: &Db, s: &Scope) -> DbResult<Vec<operators::OperatorRow>> {
-    let calls = q::operator_sums(db, s).await?;
+pub async fn operators(
+    db: &Db,
+    config: &Config,
+    s: &Scope,
+) -> DbResult<Vec<operators::OperatorRow>> {
+    let calls = aggregate::operator_sums(db, config, s).await?;
     let mut tasks = q::tasks_done(db, s.from, s.to).await?;
     if let Some(op) = s.operator_id {
         tasks.retain(|t| t.operator_id == op);

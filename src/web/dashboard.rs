@@ -136,7 +136,7 @@ pub async fn dashboard(
     )?;
     let report = reports::kpis(&state.db, &state.config, &scope).await?;
     let dist = reports::distribution(&state.db, &state.config, &scope).await?;
-    let ops = reports::operators(&state.db, &scope).await?;
+    let ops = reports::operators(&state.db, &state.config, &scope).await?;
     let k = &report.kpis;
     let cur = state.config.currency.as_str();
     let tiles = vec![

@@ -5,6 +5,8 @@ pub mod client_base;
 pub mod audit_page;
 pub mod call_detail;
 pub mod call_log;
+pub mod admin;
+pub mod admin_more;
 pub mod dashboard;
 pub mod desk;
 pub mod format;
@@ -79,6 +81,38 @@ pub fn router() -> Router<AppState> {
         .route("/manager/calls", get(call_log::call_log))
         .route("/manager/calls/{id}", get(call_detail::call_detail))
         .route("/admin/audit", get(audit_page::audit_page))
+        // Administration (issue 5 §5).
+        .route(
+            "/admin",
+            get(|| async { axum::response::Redirect::to("/admin/users") }),
+        )
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}", post(admin::change_user))
+        .route("/admin/users/{id}/password", post(admin::reset_password))
+        .route(
+            "/admin/outcomes",
+            get(admin::outcomes).post(admin::save_outcome),
+        )
+        .route("/admin/blocked", get(admin::blocked).post(admin::block))
+        .route("/admin/blocked/remove", post(admin::unblock))
+        .route("/admin/retention", get(admin_more::retention))
+        .route("/admin/retention/run", post(admin_more::run_retention))
+        .route(
+            "/admin/merge",
+            get(admin_more::merge).post(admin_more::merge_post),
+        )
+        .route(
+            "/admin/sources",
+            get(admin_more::sources_list).post(admin_more::create_source),
+        )
+        .route(
+            "/admin/sources/{id}/rotate",
+            post(admin_more::rotate_source),
+        )
+        .route(
+            "/admin/sources/{id}/enabled",
+            post(admin_more::source_enabled),
+        )
 }
 
 /// CSS, JS and images, embedded in release builds (read from disk in debug builds).

@@ -80,6 +80,8 @@ pub struct Shell {
     pub tasks_due: i64,
     /// Whether the manager pages are open to this user.
     pub manager: bool,
+    /// Whether the administration pages are open to this user.
+    pub admin: bool,
 }
 
 impl Shell {
@@ -106,6 +108,7 @@ impl Shell {
             page,
             tasks_due,
             manager: pu.principal.role.can(Permission::ReadReports),
+            admin: pu.principal.role.can(Permission::Administer),
         })
     }
 }

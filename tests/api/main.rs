@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod admin;
+mod aggregates;
 mod auth;
 mod call_export;
 mod call_log;
@@ -18,6 +20,7 @@ mod manager;
 mod orders;
 mod outbound;
 mod reports;
+mod retention;
 mod storage;
 mod webhooks;
 mod workspace;
