@@ -3,9 +3,9 @@
 //! Authentication is a bearer token (`orderline token create`) or a login session; each
 //! handler states the permission it needs. Lists answer `{ "items": [...], "next_cursor"? }`.
 
+pub mod admin;
 pub mod audit;
 pub mod call_query;
-pub mod admin;
 pub mod calls;
 pub mod client_input;
 pub mod clients;

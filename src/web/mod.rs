@@ -1,12 +1,12 @@
 //! Server-rendered pages: login, the operator's desk, the work page (order screen) of a call,
 //! task or client, the worklist, settings, and the embedded static files.
 
-pub mod client_base;
+pub mod admin;
+pub mod admin_more;
 pub mod audit_page;
 pub mod call_detail;
 pub mod call_log;
-pub mod admin;
-pub mod admin_more;
+pub mod client_base;
 pub mod dashboard;
 pub mod desk;
 pub mod format;
