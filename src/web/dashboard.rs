@@ -105,8 +105,10 @@ pub(crate) fn tile(name: &'static str, k: &Kpi, currency: &str) -> Tile {
         (Some(Num::Count(n)), _) => n.to_string(),
         (Some(Num::Real(x)), _) => format!("{x:.2}"),
     };
-    let parts = match (k.numerator, k.denominator) {
-        (Some(a), Some(b)) => format!("{a} ÷ {b}"),
+    // The numerator of a money figure is in minor units: show it as money, like the value.
+    let parts = match (k.numerator, k.denominator, k.unit) {
+        (Some(a), Some(b), Unit::MinorUnits) => format!("{} ÷ {b}", format::money(a, currency)),
+        (Some(a), Some(b), _) => format!("{a} ÷ {b}"),
         _ => String::new(),
     };
     Tile {
