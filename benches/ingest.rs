@@ -93,13 +93,6 @@ impl Poster {
     }
 }
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[derive(Default)]
 struct Stats {
     webhook: Mutex<Vec<Duration>>,
@@ -117,10 +110,10 @@ struct Stats {
 
 fn main() -> anyhow::Result<()> {
     let p = Params {
-        rate: env("BENCH_RATE", 1_000),
-        seconds: env("BENCH_SECONDS", 10),
-        operators: env("BENCH_OPERATORS", 500) as usize,
-        concurrency: env("BENCH_CONCURRENCY", 64) as usize,
+        rate: support::env("BENCH_RATE", 1_000),
+        seconds: support::env("BENCH_SECONDS", 10),
+        operators: support::env("BENCH_OPERATORS", 500) as usize,
+        concurrency: support::env("BENCH_CONCURRENCY", 64) as usize,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -132,13 +125,7 @@ async fn run(p: Params) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut config = Config::defaults();
     config.server.listen = "127.0.0.1:0".parse()?;
-    config.database.url = match std::env::var("BENCH_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    {
-        Some(admin) => support::fresh_pg_database(&admin).await?,
-        None => format!("sqlite://{}", dir.path().join("bench.db").display()),
-    };
+    config.database.url = support::bench_database(dir.path()).await?.0;
     config.database.sqlite_synchronous_full =
         std::env::var("BENCH_SYNC").is_ok_and(|v| v == "full");
     config.sources.push(SourceConfig {

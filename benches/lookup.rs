@@ -26,10 +26,7 @@ const SAMPLES: usize = 20_000;
 
 fn main() -> anyhow::Result<()> {
     // `cargo bench` passes `--bench`; no other arguments are used.
-    let clients: u64 = std::env::var("BENCH_CLIENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let clients = support::env("BENCH_CLIENTS", 1_000_000);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -38,16 +35,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(clients: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (url, backend) = match std::env::var("BENCH_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    {
-        Some(admin) => (support::fresh_pg_database(&admin).await?, "postgres"),
-        None => (
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-            "sqlite",
-        ),
-    };
+    let (url, backend) = support::bench_database(dir.path()).await?;
     let mut config = Config::defaults();
     config.server.listen = "127.0.0.1:0".parse()?;
     config.database.url = url;

@@ -21,36 +21,20 @@ use orderline::{
 
 const DAY: i64 = 86_400_000;
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(run(
-        env("BENCH_CLIENTS", 1_000_000),
-        env("BENCH_CALLS", 5_000_000),
-        env("BENCH_ORDERS", 3_000_000),
+        support::env("BENCH_CLIENTS", 1_000_000),
+        support::env("BENCH_CALLS", 5_000_000),
+        support::env("BENCH_ORDERS", 3_000_000),
     ))
 }
 
 async fn run(clients: u64, calls: u64, orders: u64) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (url, backend) = match std::env::var("BENCH_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    {
-        Some(admin) => (support::fresh_pg_database(&admin).await?, "postgres"),
-        None => (
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-            "sqlite",
-        ),
-    };
+    let (url, backend) = support::bench_database(dir.path()).await?;
     let mut config = Config::defaults();
     config.database.url = url;
     let db = Db::connect(&config.database).await?;

@@ -16,3 +16,26 @@ pub async fn fresh_pg_database(admin: &str) -> anyhow::Result<String> {
     let head = head.rsplit_once('/').map_or(head, |(h, _)| h);
     Ok(format!("{head}/{name}"))
 }
+
+/// A number from the environment (`BENCH_CLIENTS=100000`), or `default`.
+pub fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Where a bench runs: a fresh PostgreSQL database when `BENCH_DATABASE_URL` names a server,
+/// else an SQLite file in `dir`. Returns the URL and the backend's name.
+pub async fn bench_database(dir: &std::path::Path) -> anyhow::Result<(String, &'static str)> {
+    match std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
+        Some(admin) => Ok((fresh_pg_database(&admin).await?, "postgres")),
+        None => Ok((
+            format!("sqlite://{}", dir.join("bench.db").display()),
+            "sqlite",
+        )),
+    }
+}
