@@ -112,12 +112,19 @@
     }, 1500);
   }
 
+  // Other scripts of the page (the wallboard) follow this one stream instead of opening their
+  // own: one connection per tab.
+  function announce(kind) {
+    document.dispatchEvent(new CustomEvent("orderline:live", { detail: { kind: kind } }));
+  }
+
   function connect() {
     const es = new EventSource("/api/v1/events");
     es.onopen = () => setLive("connected");
     es.onerror = () => setLive("lost"); // EventSource reconnects with Last-Event-ID itself
     ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "worklist.changed"].forEach((k) =>
       es.addEventListener(k, (m) => {
+        announce(k);
         try {
           handle(k, JSON.parse(m.data));
         } catch (e) {
@@ -127,6 +134,7 @@
     );
     // The server could not replay what we missed: the page itself is the state.
     es.addEventListener("resync", () => {
+      announce("resync");
       if (onDesk) window.location.reload();
     });
   }

@@ -66,10 +66,11 @@
     pending = setTimeout(refresh, 250);
   }
 
-  const es = new EventSource("/api/v1/events");
-  ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "resync"].forEach((k) =>
-    es.addEventListener(k, soon)
-  );
+  // The page's one live stream is live.js's; it announces each event it receives.
+  const kinds = ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "resync"];
+  document.addEventListener("orderline:live", (e) => {
+    if (kinds.indexOf(e.detail && e.detail.kind) >= 0) soon();
+  });
   readSkew();
   setInterval(refresh, every);
   setInterval(tick, 1000);
