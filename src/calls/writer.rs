@@ -1,4 +1,4 @@
-//! The writer: one task per instance that applies call events in group commits.
+//! The writer: the task (two on PostgreSQL) that applies call events in group commits.
 //!
 //! Webhook handlers hand their events over a channel and wait for the answer. The writer
 //! takes whatever is queued (up to `MAX_BATCH` events) and applies it in ONE transaction, so a
@@ -16,7 +16,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, OwnedMutexGuard, mpsc, oneshot};
 
 use super::service::{self, Item, Outcome, PendingLive, Prepared};
 use crate::{
@@ -28,11 +28,18 @@ use crate::{
         live::LiveRow,
     },
     domain::time::now_ms,
-    realtime::{Hub, LiveEvent, pg::Announcement},
+    realtime::{Hub, LiveEvent},
 };
 
 /// Most events applied in one transaction.
 const MAX_BATCH: usize = 512;
+
+/// Writer tasks on PostgreSQL. A batch there is a dozen round trips to the server and a
+/// commit that waits for its WAL flush; with one writer, events queued behind every wait. With
+/// two, one batch's statements run while the other's wait — the same concurrency several
+/// instances on one database already have (row locks taken in key order, retries on deadlock
+/// and unique conflicts). SQLite has one writer at a time whatever we do: one task.
+const PG_WRITERS: usize = 2;
 
 /// One request's events.
 struct Job {
@@ -56,6 +63,17 @@ struct Ctx {
     direct: Option<DirectConn>,
     /// With the dedicated connection: the task that publishes each batch's live events.
     publisher: Option<mpsc::UnboundedSender<Vec<LiveRow>>>,
+    /// Held from a batch's outbox insert until its events are published, so that this
+    /// instance's writers publish in id (= commit) order.
+    order: Arc<Mutex<()>>,
+}
+
+/// What a committed batch hands back.
+struct Committed {
+    outcomes: Vec<Vec<Outcome>>,
+    live: Vec<LiveRow>,
+    /// The publishing turn, when the batch has live events.
+    _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl Writer {
@@ -69,6 +87,7 @@ impl Writer {
             instance,
             direct: None,
             publisher: None,
+            order: Arc::new(Mutex::new(())),
         };
         tokio::spawn(start_run(rx, ctx));
         Writer { tx }
@@ -104,6 +123,7 @@ async fn start_run(rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
                 let handle = tokio::runtime::Handle::current();
                 // Nothing the thread awaits needs the runtime's drivers (channel receives;
                 // the statements are blocking calls), so it runs its loop with `block_on`.
+                let rx = Arc::new(Mutex::new(rx));
                 let spawned = std::thread::Builder::new()
                     .name("orderline-writer".into())
                     .spawn(move || handle.block_on(run(rx, ctx)));
@@ -117,6 +137,23 @@ async fn start_run(rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
                 tracing::warn!(error = %e, "cannot open the writer's own SQLite connection; writing through the pool");
             }
         }
+    }
+    let writers = match ctx.db {
+        Db::Postgres(_) => PG_WRITERS,
+        Db::Sqlite(_) => 1,
+    };
+    let rx = Arc::new(Mutex::new(rx));
+    for _ in 1..writers {
+        let ctx = Ctx {
+            db: ctx.db.clone(),
+            hub: ctx.hub.clone(),
+            cfg: ctx.cfg.clone(),
+            instance: ctx.instance.clone(),
+            direct: None,
+            publisher: None,
+            order: ctx.order.clone(),
+        };
+        tokio::spawn(run(rx.clone(), ctx));
     }
     run(rx, ctx).await;
 }
@@ -138,19 +175,26 @@ fn spawn_publisher(hub: Hub) -> mpsc::UnboundedSender<Vec<LiveRow>> {
     tx
 }
 
-async fn run(mut rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
-    while let Some(first) = rx.recv().await {
-        let mut jobs = vec![first];
-        let mut size = jobs[0].events.len();
-        while size < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => {
-                    size += job.events.len();
-                    jobs.push(job);
+/// One writer: takes whatever is queued (the receiver is shared by the writers, each takes a
+/// batch in turn) and applies it.
+async fn run(rx: Arc<Mutex<mpsc::Receiver<Job>>>, mut ctx: Ctx) {
+    loop {
+        let (jobs, size) = {
+            let mut rx = rx.lock().await;
+            let Some(first) = rx.recv().await else { break };
+            let mut size = first.events.len();
+            let mut jobs = vec![first];
+            while size < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => {
+                        size += job.events.len();
+                        jobs.push(job);
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => break,
             }
-        }
+            (jobs, size)
+        };
         metrics::histogram!("ingest_batch_events").record(size as f64);
         let started = std::time::Instant::now();
         process(&mut ctx, jobs).await;
@@ -160,7 +204,7 @@ async fn run(mut rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
 
 async fn process(ctx: &mut Ctx, jobs: Vec<Job>) {
     match commit_with_retry(ctx, &jobs).await {
-        Ok((outcomes, live)) => finish(ctx, jobs, outcomes, live),
+        Ok(done) => finish(ctx, jobs, done),
         Err(e) if jobs.len() == 1 => {
             let _ = jobs.into_iter().next().map(|j| j.reply.send(Err(e)));
         }
@@ -168,7 +212,7 @@ async fn process(ctx: &mut Ctx, jobs: Vec<Job>) {
             // Retry each job alone so that one bad job fails only itself.
             for job in jobs {
                 match commit_with_retry(ctx, std::slice::from_ref(&job)).await {
-                    Ok((outcomes, live)) => finish(ctx, vec![job], outcomes, live),
+                    Ok(done) => finish(ctx, vec![job], done),
                     Err(e) => {
                         let _ = job.reply.send(Err(e));
                     }
@@ -178,7 +222,12 @@ async fn process(ctx: &mut Ctx, jobs: Vec<Job>) {
     }
 }
 
-fn finish(ctx: &Ctx, jobs: Vec<Job>, outcomes: Vec<Vec<Outcome>>, live: Vec<LiveRow>) {
+fn finish(ctx: &Ctx, jobs: Vec<Job>, done: Committed) {
+    let Committed {
+        outcomes,
+        live,
+        _turn,
+    } = done;
     let events: usize = outcomes.iter().map(Vec::len).sum();
     metrics::counter!("call_events_accepted_total").increment(events as u64);
     // Live events first, then the answers: the pops are on their way before the PBX hears
@@ -192,15 +241,13 @@ fn finish(ctx: &Ctx, jobs: Vec<Job>, outcomes: Vec<Vec<Outcome>>, live: Vec<Live
             .iter()
             .for_each(|row| ctx.hub.publish(&LiveEvent::from_row(row))),
     }
+    drop(_turn);
     for (job, out) in jobs.into_iter().zip(outcomes) {
         let _ = job.reply.send(Ok(out));
     }
 }
 
-async fn commit_with_retry(
-    ctx: &mut Ctx,
-    jobs: &[Job],
-) -> DbResult<(Vec<Vec<Outcome>>, Vec<LiveRow>)> {
+async fn commit_with_retry(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<Committed> {
     let mut attempt = 0;
     loop {
         match commit(ctx, jobs).await {
@@ -219,7 +266,7 @@ async fn commit_with_retry(
     }
 }
 
-async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec<LiveRow>)> {
+async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<Committed> {
     let now = now_ms();
     let mut tx = match ctx.direct.as_mut() {
         Some(conn) => conn.begin()?,
@@ -243,11 +290,11 @@ async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec
         .map(|job| flat.by_ref().take(job.events.len()).collect())
         .collect();
     let mut rows = Vec::new();
+    let mut turn = None;
     if !pending.is_empty() {
-        // PostgreSQL only (both are no-ops on SQLite, which has one writer).
-        if let BatchTx::Pool(t) = &mut tx {
-            db::live::lock_outbox(t).await?;
-        }
+        // Outbox ids follow commit order (the outbox lock on PostgreSQL, the one writer on
+        // SQLite); taking the publishing turn first keeps publishing in that order too.
+        turn = Some(ctx.order.clone().lock_owned().await);
         let new: Vec<NewLive> = pending
             .into_iter()
             .map(|p| NewLive {
@@ -258,20 +305,16 @@ async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec
                 data: p.data.to_string(),
             })
             .collect();
-        rows = db::call_batch::insert_live(&mut tx, now, new).await?;
-        if let BatchTx::Pool(t) = &mut tx {
-            let ids = rows.iter().map(|r| r.id).collect();
-            let note = serde_json::to_string(&Announcement {
-                from: ctx.instance.clone(),
-                ids,
-                ready: None,
-            })
-            .unwrap_or_default();
-            db::live::notify(t, &note).await?;
-        }
+        // On PostgreSQL this also takes the outbox lock and announces the ids to the other
+        // instances (sent on commit).
+        rows = db::call_batch::insert_live(&mut tx, now, new, &ctx.instance).await?;
     }
     tx.commit().await?;
-    Ok((outcomes, rows))
+    Ok(Committed {
+        outcomes,
+        live: rows,
+        _turn: turn,
+    })
 }
 
 /// Deadlocks and serialisation failures (PostgreSQL, several instances), a unique conflict

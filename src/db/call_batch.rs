@@ -3,8 +3,8 @@
 //! on the order in which a database returns the rows of a multi-row insert.
 //!
 //! Each statement runs either through sqlx (PostgreSQL, or an in-memory SQLite database) or on
-//! the SQLite writer's dedicated connection (`direct`); the SQL text and the bound values
-//! (`Arg`s) are the same for both.
+//! the SQLite writer's dedicated connection (`direct`), with the same bound values (`Arg`s);
+//! `multi_row` gives each backend the statement text it plans once.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,11 +12,11 @@ use rusqlite::Row;
 use sqlx::FromRow;
 
 use super::{
-    DbResult,
+    DbResult, Tx,
     calls::{self, CallHead, Derived, EventRow, NewCall, NewEvent},
-    direct::{Arg, BatchTx, bind_args},
+    direct::{Arg, BatchTx},
     live::LiveRow,
-    with_tx,
+    multi_row::{self, Col::*, Stmt},
 };
 
 /// Rows per multi-row statement (14 parameters a call, 8 an event: far under both backends'
@@ -41,17 +41,21 @@ pub async fn upsert_calls(
     calls: &[NewCall<'_>],
 ) -> DbResult<HashMap<(String, String), (CallHead, bool)>> {
     let mut out = HashMap::with_capacity(calls.len());
+    let tail = format!(
+        " ON CONFLICT (source_id, pbx_call_id) DO UPDATE SET updated_at = calls.updated_at \
+         RETURNING {}, source_id, pbx_call_id, event_count",
+        super::calls::HEAD
+    );
+    let stmt = Stmt {
+        head: "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, caller_kind, \
+               client_id, candidates, did, started_at, created_at, updated_at, caller_rev) ",
+        tail: &tail,
+        cols: &[
+            Text, Text, Text, Text, Text, Text, Text, Int, Text, Text, Int, Int, Int, Text,
+        ],
+        extra: None,
+    };
     for chunk in calls.chunks(CHUNK) {
-        let mut sql = String::from(
-            "INSERT INTO calls (source_id, pbx_call_id, direction, state, caller_raw, caller_e164, caller_kind, \
-             client_id, candidates, did, started_at, created_at, updated_at, caller_rev) VALUES ",
-        );
-        push_rows(&mut sql, chunk.len(), 14);
-        sql.push_str(&format!(
-            " ON CONFLICT (source_id, pbx_call_id) DO UPDATE SET updated_at = calls.updated_at \
-             RETURNING {}, source_id, pbx_call_id, event_count",
-            super::calls::HEAD
-        ));
         // The reversed digits the call log searches number endings by (migration 0007).
         let revs: Vec<Option<String>> = chunk
             .iter()
@@ -76,19 +80,15 @@ pub async fn upsert_calls(
                 rev.as_deref().into(),
             ]);
         }
-        let rows: Vec<UpsertedRow> = match tx {
-            BatchTx::Pool(t) => with_tx!(t, |x| bind_args!(sqlx::query_as(&sql), &args)
-                .fetch_all(x)
-                .await)?,
-            BatchTx::Direct(t) => t.query(&sql, &args, |r| {
-                Ok(UpsertedRow {
-                    head: head_of(r)?,
-                    source_id: r.get(10)?,
-                    pbx_call_id: r.get(11)?,
-                    event_count: r.get(12)?,
-                })
-            })?,
-        };
+        let rows: Vec<UpsertedRow> = multi_row::fetch(tx, &stmt, &args, |r| {
+            Ok(UpsertedRow {
+                head: head_of(r)?,
+                source_id: r.get(10)?,
+                pbx_call_id: r.get(11)?,
+                event_count: r.get(12)?,
+            })
+        })
+        .await?;
         for r in rows {
             out.insert((r.source_id, r.pbx_call_id), (r.head, r.event_count == 0));
         }
@@ -125,12 +125,13 @@ pub async fn insert_events(
     events: &[NewEvent<'_>],
 ) -> DbResult<HashSet<(String, String)>> {
     let mut out = HashSet::with_capacity(events.len());
+    let stmt = Stmt {
+        head: "INSERT INTO call_events (call_id, source_id, event_id, kind, at, received_at, data, raw) ",
+        tail: " ON CONFLICT (source_id, event_id) DO NOTHING RETURNING source_id, event_id",
+        cols: &[Int, Text, Text, Text, Int, Int, Text, Text],
+        extra: None,
+    };
     for chunk in events.chunks(CHUNK) {
-        let mut sql = String::from(
-            "INSERT INTO call_events (call_id, source_id, event_id, kind, at, received_at, data, raw) VALUES ",
-        );
-        push_rows(&mut sql, chunk.len(), 8);
-        sql.push_str(" ON CONFLICT (source_id, event_id) DO NOTHING RETURNING source_id, event_id");
         let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 8);
         for e in chunk {
             args.extend([
@@ -144,17 +145,13 @@ pub async fn insert_events(
                 e.raw.into(),
             ]);
         }
-        let rows: Vec<InsertedRow> = match tx {
-            BatchTx::Pool(t) => with_tx!(t, |x| bind_args!(sqlx::query_as(&sql), &args)
-                .fetch_all(x)
-                .await)?,
-            BatchTx::Direct(t) => t.query(&sql, &args, |r| {
-                Ok(InsertedRow {
-                    source_id: r.get(0)?,
-                    event_id: r.get(1)?,
-                })
-            })?,
-        };
+        let rows: Vec<InsertedRow> = multi_row::fetch(tx, &stmt, &args, |r| {
+            Ok(InsertedRow {
+                source_id: r.get(0)?,
+                event_id: r.get(1)?,
+            })
+        })
+        .await?;
         out.extend(rows.into_iter().map(|r| (r.source_id, r.event_id)));
     }
     Ok(out)
@@ -174,30 +171,34 @@ pub async fn events_of_calls(
 ) -> DbResult<HashMap<i64, Vec<EventRow>>> {
     let mut out: HashMap<i64, Vec<EventRow>> = HashMap::new();
     for chunk in call_ids.chunks(CHUNK * 5) {
-        // Integer ids we produced: safe to inline, and SQLite has no array binds.
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!(
-            "SELECT call_id, id, at, data, late FROM call_events WHERE call_id IN ({list}) ORDER BY call_id, id"
-        );
-        let rows: Vec<CallEventRow> = match tx {
-            BatchTx::Pool(t) => with_tx!(t, |x| sqlx::query_as(&sql).fetch_all(x).await)?,
-            // Not through the statement cache: the id list makes every text different.
-            BatchTx::Direct(t) => t.query_once(&sql, |r| {
-                Ok(CallEventRow {
-                    call_id: r.get(0)?,
-                    row: EventRow {
-                        id: r.get(1)?,
-                        at: r.get(2)?,
-                        data: r.get(3)?,
-                        late: r.get(4)?,
-                    },
-                })
-            })?,
-        };
+        let rows: Vec<CallEventRow> =
+            match tx {
+                // One text whatever the number of calls: prepared once per connection.
+                BatchTx::Pool(Tx::Postgres(t)) => sqlx::query_as(
+                    "SELECT call_id, id, at, data, late FROM call_events WHERE call_id = ANY($1) \
+                     ORDER BY call_id, id",
+                )
+                .bind(chunk)
+                .fetch_all(&mut **t)
+                .await?,
+                BatchTx::Pool(Tx::Sqlite(t)) => {
+                    sqlx::query_as(&events_of_calls_sql(chunk))
+                        .fetch_all(&mut **t)
+                        .await?
+                }
+                // Not through the statement cache: the id list makes every text different.
+                BatchTx::Direct(t) => t.query_once(&events_of_calls_sql(chunk), |r| {
+                    Ok(CallEventRow {
+                        call_id: r.get(0)?,
+                        row: EventRow {
+                            id: r.get(1)?,
+                            at: r.get(2)?,
+                            data: r.get(3)?,
+                            late: r.get(4)?,
+                        },
+                    })
+                })?,
+            };
         for r in rows {
             out.entry(r.call_id).or_default().push(r.row);
         }
@@ -205,26 +206,37 @@ pub async fn events_of_calls(
     Ok(out)
 }
 
+/// The SQLite form of the events query: integer ids we produced, safe to inline (SQLite has
+/// no array binds).
+fn events_of_calls_sql(ids: &[i64]) -> String {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    format!(
+        "SELECT call_id, id, at, data, late FROM call_events WHERE call_id IN ({list}) ORDER BY call_id, id"
+    )
+}
+
 /// Rewrites the derived columns of several calls in one statement per chunk (a VALUES list
 /// joined by id; the operator is the active user with the answering extension).
 pub async fn update_calls(tx: &mut BatchTx<'_>, rows: &[Derived]) -> DbResult<()> {
+    let stmt = Stmt {
+        head: "WITH v (id, state, direction, forwarded, transferred, queue, extensions, answered_extension, cause, \
+               recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, talk_seconds, \
+               event_count, updated_at) AS (",
+        tail: ") UPDATE calls SET (state, direction, forwarded, transferred, queue, extensions, answered_extension, \
+               operator_id, cause, recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, \
+               talk_seconds, event_count, updated_at) = (SELECT v.state, v.direction, v.forwarded, v.transferred, \
+               v.queue, v.extensions, v.answered_extension, \
+               (SELECT u.id FROM users u WHERE u.extension = v.answered_extension AND u.active), v.cause, \
+               v.recording_url, v.forwarded_from, v.started_at, v.answered_at, v.ended_at, v.wait_seconds, \
+               v.talk_seconds, v.event_count, v.updated_at FROM v WHERE v.id = calls.id) \
+               WHERE calls.id IN (SELECT id FROM v)",
+        cols: &[
+            Int, Text, Text, Bool, Bool, Text, Text, Text, Text, Text, Text, Int, Int, Int, Int,
+            Int, Int, Int,
+        ],
+        extra: None,
+    };
     for chunk in rows.chunks(CHUNK) {
-        let mut sql = String::from(
-            "WITH v (id, state, direction, forwarded, transferred, queue, extensions, answered_extension, cause, \
-             recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, talk_seconds, \
-             event_count, updated_at) AS (VALUES ",
-        );
-        push_rows(&mut sql, chunk.len(), 18);
-        sql.push_str(
-            ") UPDATE calls SET (state, direction, forwarded, transferred, queue, extensions, answered_extension, \
-             operator_id, cause, recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, \
-             talk_seconds, event_count, updated_at) = (SELECT v.state, v.direction, v.forwarded, v.transferred, \
-             v.queue, v.extensions, v.answered_extension, \
-             (SELECT u.id FROM users u WHERE u.extension = v.answered_extension AND u.active), v.cause, \
-             v.recording_url, v.forwarded_from, v.started_at, v.answered_at, v.ended_at, v.wait_seconds, \
-             v.talk_seconds, v.event_count, v.updated_at FROM v WHERE v.id = calls.id) \
-             WHERE calls.id IN (SELECT id FROM v)",
-        );
         let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 18);
         for d in chunk {
             args.extend([
@@ -248,17 +260,7 @@ pub async fn update_calls(tx: &mut BatchTx<'_>, rows: &[Derived]) -> DbResult<()
                 d.now.into(),
             ]);
         }
-        match tx {
-            BatchTx::Pool(t) => {
-                with_tx!(t, |x| bind_args!(sqlx::query(&sql), &args)
-                    .execute(x)
-                    .await
-                    .map(|r| r.rows_affected()))?;
-            }
-            BatchTx::Direct(t) => {
-                t.execute(&sql, &args)?;
-            }
-        }
+        multi_row::execute(tx, &stmt, &args).await?;
     }
     Ok(())
 }
@@ -284,22 +286,43 @@ struct LiveId {
     data: String,
 }
 
-/// Appends live events in one statement per chunk and returns them as stored, in id order.
+/// PostgreSQL: the outbox lock (`live::lock_outbox`), the insert and the announcement to the
+/// other instances (`live::notify`) in one statement — three round trips of every batch
+/// became one. The lock is taken before the first row gets its id: the rows come out of the
+/// join with `l`. `$7` is the announcing instance.
+const INSERT_LIVE_PG_HEAD: &str = "WITH l AS (SELECT pg_advisory_xact_lock(7231001)), \
+     ins AS (INSERT INTO live_events (at, kind, call_id, extensions, broadcast, data) SELECT u.* FROM (";
+const INSERT_LIVE_PG_TAIL: &str = ") AS u, l RETURNING id, kind, data) \
+     SELECT ins.id, ins.kind, ins.data FROM ins, (SELECT pg_notify('orderline_live', \
+     json_build_object('from', $7::text, 'ids', (SELECT json_agg(id ORDER BY id) FROM ins))::text)) AS n";
+
+/// Appends live events in one statement per chunk and returns them as stored, in id order;
+/// on PostgreSQL it also takes the outbox lock and announces the ids as `instance`.
 /// Rows are matched back by kind and payload (each payload names its call or callback, so no
 /// two events of a batch are equal), never by the order the database returns them in.
 pub async fn insert_live(
     tx: &mut BatchTx<'_>,
     at: i64,
     events: Vec<NewLive>,
+    instance: &str,
 ) -> DbResult<Vec<LiveRow>> {
     let mut out = Vec::with_capacity(events.len());
     let mut pending: HashMap<(String, String), NewLive> = HashMap::new();
+    let stmt = match tx {
+        BatchTx::Pool(Tx::Postgres(_)) => Stmt {
+            head: INSERT_LIVE_PG_HEAD,
+            tail: INSERT_LIVE_PG_TAIL,
+            cols: &[Int, Text, Int, Text, Bool, Text],
+            extra: Some(instance),
+        },
+        _ => Stmt {
+            head: "INSERT INTO live_events (at, kind, call_id, extensions, broadcast, data) ",
+            tail: " RETURNING id, kind, data",
+            cols: &[Int, Text, Int, Text, Bool, Text],
+            extra: None,
+        },
+    };
     for chunk in events.chunks(CHUNK) {
-        let mut sql = String::from(
-            "INSERT INTO live_events (at, kind, call_id, extensions, broadcast, data) VALUES ",
-        );
-        push_rows(&mut sql, chunk.len(), 6);
-        sql.push_str(" RETURNING id, kind, data");
         let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 6);
         for e in chunk {
             args.extend([
@@ -311,18 +334,14 @@ pub async fn insert_live(
                 e.data.as_str().into(),
             ]);
         }
-        let ids: Vec<LiveId> = match tx {
-            BatchTx::Pool(t) => with_tx!(t, |x| bind_args!(sqlx::query_as(&sql), &args)
-                .fetch_all(x)
-                .await)?,
-            BatchTx::Direct(t) => t.query(&sql, &args, |r| {
-                Ok(LiveId {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    data: r.get(2)?,
-                })
-            })?,
-        };
+        let ids: Vec<LiveId> = multi_row::fetch(tx, &stmt, &args, |r| {
+            Ok(LiveId {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                data: r.get(2)?,
+            })
+        })
+        .await?;
         out.extend(ids);
     }
     for e in events {
@@ -399,29 +418,20 @@ pub async fn fill_caller(
 /// Counts redeliveries on the stored events, one statement per chunk: `(source, event id,
 /// how many times this batch redelivered it)`.
 pub async fn count_duplicates(tx: &mut BatchTx<'_>, dups: &[(&str, &str, i64)]) -> DbResult<()> {
+    let stmt = Stmt {
+        head: "WITH v (source_id, event_id, n) AS (",
+        tail: ") UPDATE call_events SET duplicates = duplicates + (SELECT v.n FROM v \
+               WHERE v.source_id = call_events.source_id AND v.event_id = call_events.event_id) \
+               WHERE (source_id, event_id) IN (SELECT source_id, event_id FROM v)",
+        cols: &[Text, Text, Int],
+        extra: None,
+    };
     for chunk in dups.chunks(CHUNK) {
-        let mut sql = String::from("WITH v (source_id, event_id, n) AS (VALUES ");
-        push_rows(&mut sql, chunk.len(), 3);
-        sql.push_str(
-            ") UPDATE call_events SET duplicates = duplicates + (SELECT v.n FROM v \
-             WHERE v.source_id = call_events.source_id AND v.event_id = call_events.event_id) \
-             WHERE (source_id, event_id) IN (SELECT source_id, event_id FROM v)",
-        );
         let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 3);
         for (source, event, n) in chunk {
             args.extend([Arg::from(*source), (*event).into(), (*n).into()]);
         }
-        match tx {
-            BatchTx::Pool(t) => {
-                with_tx!(t, |x| bind_args!(sqlx::query(&sql), &args)
-                    .execute(x)
-                    .await
-                    .map(|r| r.rows_affected()))?;
-            }
-            BatchTx::Direct(t) => {
-                t.execute(&sql, &args)?;
-            }
-        }
+        multi_row::execute(tx, &stmt, &args).await?;
     }
     Ok(())
 }
@@ -434,20 +444,5 @@ pub async fn set_event_late(tx: &mut BatchTx<'_>, id: i64, late: bool) -> DbResu
             t.execute(calls::SET_EVENT_LATE, &[Arg::from(id), late.into()])?;
             Ok(())
         }
-    }
-}
-
-/// Appends `n` rows of `per_row` numbered placeholders: `($1, $2, …), ($k+1, …), …`.
-fn push_rows(sql: &mut String, n: usize, per_row: usize) {
-    for i in 0..n {
-        if i > 0 {
-            sql.push(',');
-        }
-        let cells: Vec<String> = (1..=per_row)
-            .map(|k| format!("${}", i * per_row + k))
-            .collect();
-        sql.push('(');
-        sql.push_str(&cells.join(", "));
-        sql.push(')');
     }
 }

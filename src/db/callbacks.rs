@@ -10,6 +10,7 @@ use sqlx::FromRow;
 use super::{
     Db, DbResult,
     direct::{Arg, BatchTx, bind_args},
+    multi_row::{self, Col, Stmt},
     with_pool, with_tx,
 };
 
@@ -213,19 +214,19 @@ pub async fn open_numbers(
     numbers: &[&str],
 ) -> DbResult<std::collections::HashSet<String>> {
     let mut out = std::collections::HashSet::new();
+    // `IN (VALUES …)` on SQLite, `IN (SELECT * FROM UNNEST($1))` on PostgreSQL: one text there
+    // whatever the number of numbers (`multi_row`).
+    let stmt = Stmt {
+        head: "SELECT DISTINCT number_e164 FROM callbacks WHERE status = 'open' AND number_e164 IN (",
+        tail: ")",
+        cols: &[Col::Text],
+        extra: None,
+    };
     for chunk in numbers.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT DISTINCT number_e164 FROM callbacks WHERE status = 'open' AND number_e164 IN ({})",
-            marks.join(", ")
-        );
         let args: Vec<Arg<'_>> = chunk.iter().map(|n| Arg::from(*n)).collect();
-        let found: Vec<String> = match tx {
-            BatchTx::Pool(t) => with_tx!(t, |c| bind_args!(sqlx::query_scalar(&sql), &args)
-                .fetch_all(c)
-                .await)?,
-            BatchTx::Direct(t) => t.query(&sql, &args, |r| r.get(0))?,
-        };
+        let found: Vec<(String,)> =
+            multi_row::fetch(tx, &stmt, &args, |r| Ok((r.get(0)?,))).await?;
+        let found = found.into_iter().map(|(n,)| n);
         out.extend(found);
     }
     Ok(out)
