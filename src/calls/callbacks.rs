@@ -35,7 +35,10 @@ pub async fn on_change(
     let Some(number) = head.caller_e164.as_deref() else {
         return Ok(());
     };
-    let became_missed = before.state != Some(State::Missed) && s.state == State::Missed;
+    // "Became missed" for its number: the state changed, or the number is new (the call was
+    // missed before its ring named the caller).
+    let became_missed =
+        s.state == State::Missed && (before.state != Some(State::Missed) || !before.had_number);
     if became_missed && s.direction == Direction::Inbound && creates_task(s, cfg) {
         let existing = match open.contains(number) {
             true => callbacks::open_missed_for_number(tx, number).await?,
@@ -55,10 +58,14 @@ pub async fn on_change(
         };
         live.push(task_event(kind, &task, &s.extensions));
     }
-    if before.state == Some(State::Missed) && s.state != State::Missed && open.contains(number) {
+    if before.state == Some(State::Missed)
+        && before.had_number
+        && s.state != State::Missed
+        && open.contains(number)
+    {
         take_back_attempt(tx, number, head.id, now, &s.extensions, live).await?;
     }
-    if !before.answered && s.answered_at.is_some() && open.remove(number) {
+    if (!before.answered || !before.had_number) && s.answered_at.is_some() && open.remove(number) {
         for task in callbacks::close_open_for_number(tx, number, head.id, "reached", now).await? {
             live.push(task_event("callback.closed", &task, &s.extensions));
         }

@@ -93,7 +93,7 @@ pub async fn apply_batch(
     live: &mut Vec<PendingLive>,
 ) -> DbResult<Vec<Outcome>> {
     let work = group_by_call(items);
-    let mut heads = find_or_create(tx, items, &work, now).await?;
+    let (mut heads, named) = find_or_create(tx, items, &work, now).await?;
     let inserted = store_events(tx, items, &heads).await?;
     let mut outcomes: Vec<Option<Outcome>> = vec![None; items.len()];
     let changed: Vec<&CallWork> = work
@@ -122,7 +122,7 @@ pub async fn apply_batch(
         let rows = events.remove(&head.id).unwrap_or_default();
         let (derived, flags) = recompute(&head, rows)?;
         rewrites.push(derived_row(tx, head.id, &derived, flags, now).await?);
-        let before = Before::of(&head, created);
+        let before = Before::of(&head, created, named.contains(&w.key));
         callbacks::on_change(tx, &head, &before, &derived, cfg, now, &mut open, live).await?;
         let last = w
             .items
@@ -178,30 +178,29 @@ fn group_by_call(items: &[Item<'_>]) -> Vec<CallWork> {
 type Heads = std::collections::HashMap<(String, String), (CallHead, bool)>;
 
 /// Finds or creates every call of the batch; a call started by an event that did not name the
-/// caller gets it from the first event that does.
+/// caller gets it from the first event that does. Also returns the calls whose caller this
+/// batch named that way.
 async fn find_or_create(
     tx: &mut BatchTx<'_>,
     items: &[Item<'_>],
     work: &[CallWork],
     now: i64,
-) -> DbResult<Heads> {
-    let candidates: Vec<String> = work
+) -> DbResult<(Heads, std::collections::HashSet<(String, String)>)> {
+    let mut named = std::collections::HashSet::new();
+    // A call is created from the batch's event that best names the caller (so a hang-up that
+    // arrives in the same batch before its ring does not create a call with no caller).
+    let creators: Vec<&Item<'_>> = work.iter().map(|w| creator(items, w)).collect();
+    let candidates: Vec<String> = creators
         .iter()
-        .map(|w| {
-            let ids: Vec<i64> = items[w.items[0]]
-                .p
-                .caller
-                .matches
-                .iter()
-                .map(|m| m.client_id)
-                .collect();
+        .map(|it| {
+            let ids: Vec<i64> = it.p.caller.matches.iter().map(|m| m.client_id).collect();
             serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())
         })
         .collect();
-    let news: Vec<NewCall<'_>> = work
+    let news: Vec<NewCall<'_>> = creators
         .iter()
         .zip(&candidates)
-        .map(|(w, c)| new_call(items[w.items[0]].source_id, items[w.items[0]].p, c, now))
+        .map(|(it, c)| new_call(it.source_id, it.p, c, now))
         .collect();
     let mut heads = batch::upsert_calls(tx, &news).await?;
     for w in work {
@@ -236,9 +235,22 @@ async fn find_or_create(
                 .await?
                 .ok_or(crate::db::DbError::NotFound("call"))?;
             heads.insert(w.key.clone(), (fresh, false));
+            named.insert(w.key.clone());
         }
     }
-    Ok(heads)
+    Ok((heads, named))
+}
+
+/// The event of a call's group that creates the call: the first that says "outbound" and
+/// names the caller (the client is then `to`), else the first that names one, else the first.
+fn creator<'i, 'a>(items: &'i [Item<'a>], w: &CallWork) -> &'i Item<'a> {
+    let mut its = w.items.iter().map(|&i| &items[i]);
+    let outbound = its
+        .clone()
+        .find(|it| it.p.event.direction == Some(Direction::Outbound) && it.p.caller_raw.is_some());
+    outbound
+        .or_else(|| its.find(|it| it.p.caller_raw.is_some()))
+        .unwrap_or(&items[w.items[0]])
 }
 
 /// Stores the batch's events; returns, per item, whether it was new (not a redelivery).
@@ -397,10 +409,13 @@ pub struct Before {
     pub answered: bool,
     /// Whether it had ended.
     pub ended: bool,
+    /// Whether its caller's number was known: a call whose hang-up arrived before its ring
+    /// was missed before anyone knew who had called, so no task could be opened then.
+    pub had_number: bool,
 }
 
 impl Before {
-    fn of(head: &CallHead, created: bool) -> Self {
+    fn of(head: &CallHead, created: bool, named_now: bool) -> Self {
         Before {
             created,
             state: if created {
@@ -415,6 +430,7 @@ impl Before {
             },
             answered: !created && head.answered_at.is_some(),
             ended: !created && head.ended_at.is_some(),
+            had_number: !created && !named_now,
         }
     }
 }

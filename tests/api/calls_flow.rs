@@ -141,3 +141,57 @@ async fn a_callback_opened_for_an_unknown_number_names_the_client_once_the_numbe
     assert_eq!(open["items"][0]["attempts"], 2);
     assert_eq!(open["items"][0]["client_id"], client["id"]);
 }
+
+/// Everything at once: on PostgreSQL two writers apply batches side by side (and on SQLite the
+/// one writer gets large batches). However the requests interleave, each call ends in the
+/// state its events say, a number's missed calls share one task, and a manager's stream
+/// delivers the outbox in strictly increasing id order.
+#[tokio::test]
+async fn events_posted_all_at_once_end_as_if_posted_one_by_one() {
+    let app = spawn_app().await;
+    app.add_user("mira", Role::Manager, None, "correct-horse")
+        .await;
+    let mira = app.logged_in("mira", "correct-horse").await;
+    let mut stream = app.sse(&mira, None, None).await;
+    let mut requests = Vec::new();
+    for i in 0..20 {
+        let id = format!("p-{i}");
+        let at = |s: u32| format!("2026-11-27T12:{i:02}:{s:02}Z");
+        requests.push(json!({"call_id": id, "type": "ringing", "from": format!("+7916555{i:04}"), "extensions": ["101"], "at": at(0)}));
+        requests.push(json!({"call_id": id, "type": "answered", "extension": "101", "at": at(5)}));
+        requests.push(json!({"call_id": id, "type": "hangup", "cause": "normal", "at": at(50)}));
+    }
+    for i in 0..6 {
+        let id = format!("q-{i}");
+        let at = |s: u32| format!("2026-11-27T13:{i:02}:{s:02}Z");
+        requests.push(json!({"call_id": id, "type": "ringing", "from": "+79167770000", "extensions": ["102"], "at": at(0)}));
+        requests.push(json!({"call_id": id, "type": "hangup", "cause": "cancel", "at": at(30)}));
+    }
+    let answers = futures_util::future::join_all(requests.iter().map(|r| app.post_events(r))).await;
+    assert!(
+        answers.iter().all(|(status, _)| *status == 200),
+        "{answers:?}"
+    );
+    for i in 0..20 {
+        let call = app.call_by_pbx_id(&format!("p-{i}")).await;
+        assert_eq!(call["state"], "completed", "{call}");
+        assert_eq!(call["talk_seconds"], 45, "{call}");
+    }
+    for i in 0..6 {
+        assert_eq!(
+            app.call_by_pbx_id(&format!("q-{i}")).await["state"],
+            "missed"
+        );
+    }
+    let open = app.callbacks("open").await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["attempts"], 6);
+    let ids: Vec<i64> = stream
+        .drain(2)
+        .await
+        .iter()
+        .filter_map(|e| e.id.as_deref()?.parse().ok())
+        .collect();
+    assert!(ids.len() >= 26, "at least one event per call: {ids:?}");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+}

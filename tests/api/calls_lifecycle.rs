@@ -690,3 +690,64 @@ async fn an_outbound_call_whose_answer_arrives_first_without_a_direction_gets_th
     assert_eq!(call["caller"]["number"], "+79161234567");
     assert_ne!(call["caller"]["kind"], "internal");
 }
+
+#[tokio::test]
+async fn a_missed_call_whose_hang_up_arrives_before_its_ring_opens_a_callback_once_the_ring_names_the_caller()
+ {
+    // Arrange: the hang-up alone makes a missed call with no known caller.
+    let app = spawn_app().await;
+    miss(&app, "cb-0", "+7 916 444-55-66", 0).await;
+    let hangup = json!({"call_id": "cb-late", "type": "hangup", "cause": "cancel", "at": "2026-11-27T13:10:30Z"});
+    let ring = json!({"call_id": "cb-late", "type": "ringing", "from": "+7 916 444-55-66", "extensions": ["101"], "at": "2026-11-27T13:10:00Z"});
+
+    // Act
+    app.post_each(&[hangup]).await;
+    assert_eq!(app.callbacks("open").await[0]["attempts"], 1);
+    app.post_each(&[ring]).await;
+
+    // Assert
+    assert_eq!(app.call_by_pbx_id("cb-late").await["state"], "missed");
+    let open = app.callbacks("open").await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["attempts"], 2, "{open:?}");
+}
+
+#[tokio::test]
+async fn an_answered_call_whose_ring_arrives_last_closes_the_callers_callback() {
+    // Arrange
+    let app = spawn_app().await;
+    miss(&app, "cb-1", "+7 916 444-55-77", 0).await;
+    let answered = json!({"call_id": "cb-back", "type": "answered", "extension": "101", "at": "2026-11-27T13:20:05Z"});
+    let ring = json!({"call_id": "cb-back", "type": "ringing", "from": "+7 916 444-55-77", "extensions": ["101"], "at": "2026-11-27T13:20:00Z"});
+
+    // Act
+    app.post_each(&[answered, ring]).await;
+
+    // Assert
+    assert!(app.callbacks("open").await.is_empty());
+    assert_eq!(app.callbacks("closed").await[0]["close_reason"], "reached");
+}
+
+#[tokio::test]
+async fn a_hang_up_sent_before_its_ring_in_one_request_still_names_the_caller() {
+    // Arrange
+    let app = spawn_app().await;
+    let client = known_client(&app).await;
+
+    // Act: one request, so one batch, whose first event for the call names nobody.
+    let (status, answer) = app
+        .post_events(&json!([
+            {"call_id": "hr-1", "type": "hangup", "cause": "cancel", "at": "2026-11-27T14:00:30Z"},
+            {"call_id": "hr-1", "type": "ringing", "from": "8 495 123-45-67", "extensions": ["101"], "at": "2026-11-27T14:00:00Z"}
+        ]))
+        .await;
+
+    // Assert
+    assert_eq!(status, 200, "{answer}");
+    let call = app.call_by_pbx_id("hr-1").await;
+    assert_eq!(call["state"], "missed");
+    assert_eq!(call["caller"]["client_id"], client["id"], "{call}");
+    let open = app.callbacks("open").await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["client_id"], client["id"]);
+}
