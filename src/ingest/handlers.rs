@@ -68,11 +68,18 @@ async fn handle(
         // A message that carries no call state (a SIP OPTIONS, say): acknowledged, nothing stored.
         return Ok(formats::respond(source.format, &[], &[]));
     }
+    // The two halves of a webhook's time, for the load generator's breakdown of slow
+    // requests: the reads before the writer (caller match, block list), then the wait for the
+    // writer and its commit.
+    let started = std::time::Instant::now();
     let prepared = prepare(state, events, now).await?;
+    metrics::histogram!("webhook_prepare_seconds").record(started.elapsed().as_secs_f64());
+    let started = std::time::Instant::now();
     let outcomes = state
         .writer
         .submit(Arc::from(source.id.as_str()), prepared.clone())
         .await?;
+    metrics::histogram!("webhook_store_seconds").record(started.elapsed().as_secs_f64());
     Ok(formats::respond(source.format, &prepared, &outcomes))
 }
 
