@@ -115,6 +115,13 @@ fn main() -> anyhow::Result<()> {
         operators: support::env("BENCH_OPERATORS", 500) as usize,
         concurrency: support::env("BENCH_CONCURRENCY", 64) as usize,
     };
+    // The server's log, when asked for (`RUST_LOG=warn`): what an error answer was.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

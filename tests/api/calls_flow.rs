@@ -142,8 +142,8 @@ async fn a_callback_opened_for_an_unknown_number_names_the_client_once_the_numbe
     assert_eq!(open["items"][0]["client_id"], client["id"]);
 }
 
-/// Everything at once: on PostgreSQL two writers apply batches side by side (and on SQLite the
-/// one writer gets large batches). However the requests interleave, each call ends in the
+/// Everything at once: the writer gets batches that mix calls and hold a call's events in any
+/// order (a hang-up before its ring). However the requests interleave, each call ends in the
 /// state its events say, a number's missed calls share one task, and a manager's stream
 /// delivers the outbox in strictly increasing id order.
 #[tokio::test]
