@@ -141,19 +141,27 @@ pub async fn execute(tx: &mut BatchTx<'_>, stmt: &Stmt<'_>, args: &[Arg<'_>]) ->
     Ok(())
 }
 
+// A value of another type than its column's is a mistake in a statement's `cols`; it would
+// be bound as NULL, so tests (debug builds) stop on it.
 impl<'a> Arg<'a> {
     fn as_int(&self) -> Option<i64> {
         match *self {
             Arg::Int(v) => v,
             Arg::Bool(b) => Some(i64::from(b)),
-            Arg::Text(_) => None,
+            Arg::Text(_) => {
+                debug_assert!(false, "an integer column got {self:?}");
+                None
+            }
         }
     }
 
     fn as_text(&self) -> Option<&'a str> {
         match *self {
             Arg::Text(v) => v,
-            _ => None,
+            _ => {
+                debug_assert!(false, "a text column got {self:?}");
+                None
+            }
         }
     }
 
@@ -161,7 +169,10 @@ impl<'a> Arg<'a> {
         match *self {
             Arg::Bool(b) => Some(b),
             Arg::Int(v) => v.map(|v| v != 0),
-            Arg::Text(_) => None,
+            Arg::Text(_) => {
+                debug_assert!(false, "a boolean column got {self:?}");
+                None
+            }
         }
     }
 }
