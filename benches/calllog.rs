@@ -5,11 +5,17 @@
 //!     cargo bench --bench calllog                              # SQLite, 1M clients, 5M calls, 3M orders
 //!     BENCH_CLIENTS=100000 BENCH_CALLS=500000 BENCH_ORDERS=300000 cargo bench --bench calllog
 //!     BENCH_DATABASE_URL=postgres://… cargo bench --bench calllog   # PostgreSQL (a fresh database)
+//!     BENCH_SEEDED=1 BENCH_SQLITE_PATH=/path/bench.db cargo bench --bench calllog   # seeded before
+//!
+//! With `BENCH_SEEDED=1` the database was seeded by `orderline seed-bench` (see
+//! `support/seeded.rs`).
 //!
 //! Each page figure is the median of 5 runs after one warm-up run; the export is timed once
 //! (after one warm-up), reading keyset chunks of 1,000 rows and writing the CSV to a sink, as
 //! the export route does. Results are recorded in docs/BENCHMARKS.md (section "Call log").
 
+#[path = "support/seeded.rs"]
+mod seeded;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -17,7 +23,6 @@ use std::time::Instant;
 
 use orderline::{
     api::export_rows::{CALL_HEADER, call_record},
-    cli::seed_bench,
     config::Config,
     db::{
         self, Db,
@@ -32,27 +37,14 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(run(
-        support::env("BENCH_CLIENTS", 1_000_000),
-        support::env("BENCH_CALLS", 5_000_000),
-        support::env("BENCH_ORDERS", 3_000_000),
-    ))
+    rt.block_on(run())
 }
 
-async fn run(clients: u64, calls: u64, orders: u64) -> anyhow::Result<()> {
+async fn run() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (url, backend) = support::bench_database(dir.path()).await?;
-    let mut config = Config::defaults();
-    config.database.url = url;
-    let db = Db::connect(&config.database).await?;
-    let t = Instant::now();
-    let now = now_ms();
-    seed_bench::seed(&db, clients, calls, orders, now).await?;
+    let (config, db, backend) = seeded::database(dir.path()).await?;
     db.analyze().await?;
-    println!(
-        "backend {backend}: seeded {clients} clients, {calls} calls, ~{orders} orders in {:.0} s",
-        t.elapsed().as_secs_f64()
-    );
+    let now = now_ms();
     let month = LogFilter {
         from: Some(now - 30 * DAY),
         to: Some(now),
@@ -111,7 +103,10 @@ async fn run(clients: u64, calls: u64, orders: u64) -> anyhow::Result<()> {
         })
         .await?;
         let rows = rows.get();
-        println!("backend {backend}: {label}: {ms:.1} ms (median of 5, {rows} rows)");
+        println!(
+            "backend {backend}: {label}: {ms:.1} ms (median of 5, {rows} rows, load {})",
+            seeded::load_average()
+        );
     }
     let plan = db::call_log::explain(&db, &cases[4].1).await?;
     println!(
@@ -122,9 +117,10 @@ async fn run(clients: u64, calls: u64, orders: u64) -> anyhow::Result<()> {
     let t = Instant::now();
     let (rows, bytes) = export(&db, &config, &month).await?;
     println!(
-        "backend {backend}: CSV export of a month: {rows} rows, {:.1} MB in {:.0} ms",
+        "backend {backend}: CSV export of a month: {rows} rows, {:.1} MB in {:.0} ms (load {})",
         bytes as f64 / 1e6,
-        t.elapsed().as_secs_f64() * 1000.0
+        t.elapsed().as_secs_f64() * 1000.0,
+        seeded::load_average()
     );
     Ok(())
 }

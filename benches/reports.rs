@@ -1,22 +1,27 @@
 //! Report benchmarks (issue 5 §6): the KPI dashboard (KPIs + distribution + operator table)
 //! over the last month and the last year, and the client segmentation recompute, on a seeded
-//! base of clients, calls, wrap-ups and orders.
+//! base of clients, calls, wrap-ups, orders and callback tasks.
 //!
 //!     cargo bench --bench reports                              # SQLite, 1M clients, 5M calls, 3M orders
 //!     BENCH_CLIENTS=100000 BENCH_CALLS=500000 BENCH_ORDERS=300000 cargo bench --bench reports
 //!     BENCH_DATABASE_URL=postgres://… cargo bench --bench reports   # PostgreSQL (a fresh database)
+//!     BENCH_SEEDED=1 BENCH_SQLITE_PATH=/path/bench.db cargo bench --bench reports   # seeded before
 //!
-//! The calls span the 365 days before now. Each figure is the median of 5 runs after one
-//! warm-up run. Results are recorded in docs/BENCHMARKS.md (section "Reports").
+//! With `BENCH_SEEDED=1` the database was seeded by `orderline seed-bench` (see
+//! `support/seeded.rs`); `BENCH_SKIP_RAW=1` skips the timing from raw calls (minutes at 5M
+//! calls); `BENCH_SEGMENT_RUNS` sets how many segmentation recomputes are timed (3).
+//! The calls span the 365 days before the seed. Each figure is the median of 5 runs after
+//! one warm-up run. Results are recorded in docs/BENCHMARKS.md (section "Reports").
 
+#[path = "support/seeded.rs"]
+mod seeded;
 #[path = "support/mod.rs"]
 mod support;
 
 use std::time::Instant;
 
 use orderline::{
-    cli::seed_bench, config::Config, db::Db, domain::time::now_ms, reports,
-    segments::recompute::recompute,
+    config::Config, db::Db, domain::time::now_ms, reports, segments::recompute::recompute,
 };
 
 const DAY: i64 = 86_400_000;
@@ -25,69 +30,112 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(run(
-        support::env("BENCH_CLIENTS", 1_000_000),
-        support::env("BENCH_CALLS", 5_000_000),
-        support::env("BENCH_ORDERS", 3_000_000),
-    ))
+    rt.block_on(run())
 }
 
-async fn run(clients: u64, calls: u64, orders: u64) -> anyhow::Result<()> {
+async fn run() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (url, backend) = support::bench_database(dir.path()).await?;
-    let mut config = Config::defaults();
-    config.database.url = url;
-    let db = Db::connect(&config.database).await?;
-    let t = Instant::now();
+    let (config, db, backend) = seeded::database(dir.path()).await?;
     let now = now_ms();
-    seed_bench::seed(&db, clients, calls, orders, now).await?;
-    println!(
-        "backend {backend}: seeded {clients} clients, {calls} calls, ~{orders} orders in {:.0} s",
-        t.elapsed().as_secs_f64()
-    );
-    // First from the calls alone (the aggregates are not built yet), then from the aggregates
-    // (whole hours; the partial edges and hours changed since the job ran from calls).
-    for (label, days) in [("month", 30), ("year", 365)] {
-        let ms = median_ms(|| dashboard(&db, &config, now - days * DAY, now)).await?;
-        println!(
-            "backend {backend}: dashboard over a {label}, raw calls: {ms:.0} ms (median of 5)"
-        );
+    // First as the database is (right after a seed here: from the calls alone, the aggregates
+    // are not built yet), then after the job ran (whole hours from the aggregates; the partial
+    // edges and hours changed since the job ran from calls).
+    if std::env::var("BENCH_SKIP_RAW").is_ok_and(|v| v == "1") {
+        println!("backend {backend}: dashboard from raw calls skipped (BENCH_SKIP_RAW=1)");
+    } else {
+        time_dashboards(&db, &config, backend, now).await?;
     }
     let t = Instant::now();
     let r = reports::aggregate::refresh(&db, &config, now_ms()).await?;
     println!(
-        "backend {backend}: aggregates built ({} slots) in {:.0} s",
+        "backend {backend}: aggregate job: {} slots (rebuilt: {}) in {:.0} s",
         r.slots,
+        r.rebuilt,
         t.elapsed().as_secs_f64()
     );
-    for (label, days) in [("month", 30), ("year", 365)] {
-        let ms = median_ms(|| dashboard(&db, &config, now - days * DAY, now)).await?;
-        println!(
-            "backend {backend}: dashboard over a {label}, aggregates: {ms:.0} ms (median of 5)"
-        );
-    }
-    let mut times = Vec::new();
-    for _ in 0..3 {
+    time_dashboards(&db, &config, backend, now).await?;
+    for _ in 0..support::env("BENCH_SEGMENT_RUNS", 3) {
         let t = Instant::now();
         let run = recompute(&db, &config.reports, now_ms()).await?;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
         println!(
-            "backend {backend}: segmentation of {} clients in {:.0} ms",
+            "backend {backend}: segmentation of {} clients in {:.0} ms (load {})",
             run.clients,
-            times[times.len() - 1]
+            t.elapsed().as_secs_f64() * 1000.0,
+            seeded::load_average()
         );
     }
     Ok(())
 }
 
-/// The three queries a dashboard page makes.
-async fn dashboard(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<()> {
-    let scope = orderline::db::reports::Scope {
+/// Times the dashboard over the last month and year; says where its sums came from.
+async fn time_dashboards(db: &Db, config: &Config, backend: &str, now: i64) -> anyhow::Result<()> {
+    for (label, days) in [("month", 30), ("year", 365)] {
+        let from = now - days * DAY;
+        let plan = reports::aggregate::plan(db, config, from, now).await?;
+        let source = if plan.aggregated.is_empty() {
+            "raw calls".to_owned()
+        } else {
+            format!("aggregates ({} raw pieces)", plan.raw.len())
+        };
+        let ms = median_ms(|| dashboard(db, config, from, now)).await?;
+        println!(
+            "backend {backend}: dashboard over a {label}, {source}: {ms:.0} ms (median of 5, load {})",
+            seeded::load_average()
+        );
+        println!(
+            "backend {backend}:   its parts (one run each): {}",
+            parts(db, config, from, now).await?
+        );
+    }
+    Ok(())
+}
+
+/// Where a dashboard's time goes: each query it makes, timed once (after the runs above).
+async fn parts(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<String> {
+    use orderline::{db::reports as q, reports::aggregate as agg};
+    let s = scope(from, to);
+    let mut out = Vec::new();
+    let t = Instant::now();
+    agg::bucket_sums(db, config, &s).await?;
+    out.push(format!("bucket sums {:.0} ms (×2)", ms(t)));
+    let t = Instant::now();
+    agg::wait_buckets(db, config, &s).await?;
+    out.push(format!("wait buckets {:.0} ms", ms(t)));
+    let t = Instant::now();
+    agg::operator_sums(db, config, &s).await?;
+    out.push(format!("operator sums {:.0} ms", ms(t)));
+    let t = Instant::now();
+    let trips = q::callback_trips(db, &s).await?;
+    out.push(format!(
+        "callback trips {:.0} ms ({} tasks)",
+        ms(t),
+        trips.len()
+    ));
+    let t = Instant::now();
+    reports::speed::callback_speed(&trips, None, config.time_zone);
+    out.push(format!("callback speed {:.0} ms", ms(t)));
+    let t = Instant::now();
+    q::tasks_done(db, from, to).await?;
+    out.push(format!("tasks done {:.0} ms", ms(t)));
+    Ok(out.join(", "))
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn scope(from: i64, to: i64) -> orderline::db::reports::Scope {
+    orderline::db::reports::Scope {
         from,
         to,
         direction: "inbound".into(),
         operator_id: None,
-    };
+    }
+}
+
+/// The three queries a dashboard page makes.
+async fn dashboard(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<()> {
+    let scope = scope(from, to);
     reports::kpis(db, config, &scope).await?;
     reports::distribution(db, config, &scope).await?;
     reports::operators(db, config, &scope).await?;

@@ -1,7 +1,8 @@
 //! `orderline seed-bench --clients 1000000 --calls 5000000 --orders 3000000`: fills an empty
 //! database with the synthetic data set of issue 5 §6 (clients, 20 operators, a year of calls
-//! with wrap-ups and orders), then computes the client segmentation once. For benchmarks and
-//! for trying the manager pages on a realistic volume; never on a production database.
+//! with wrap-ups, orders and callback tasks) through `db::bulk`, builds the report aggregates and
+//! computes the client segmentation once. For benchmarks and for trying the manager pages on a
+//! realistic volume; never on a production database.
 
 use std::time::Instant;
 
@@ -10,7 +11,7 @@ use anyhow::bail;
 use crate::{
     config::Config,
     db::{
-        Db, seed,
+        Db, bulk, seed,
         seed_calls::{CallSeed, seed_calls},
         users::{NewUser, insert_user},
     },
@@ -51,8 +52,26 @@ pub async fn run(config: &Config, clients: u64, calls: u64, orders: u64) -> anyh
 }
 
 /// Seeds clients, operators and a year of calls ending at `now` (shared with the benchmarks).
+/// The database must hold no calls. The report triggers are suspended during the load and
+/// put back after it, even if it fails; the aggregates are then marked for a full rebuild,
+/// which the next `reports::aggregate::refresh` does.
 pub async fn seed(db: &Db, clients: u64, calls: u64, orders: u64, now: i64) -> anyhow::Result<()> {
+    let saved = bulk::suspend_report_triggers(db).await?;
+    let loaded = load(db, clients, calls, orders, now).await;
+    bulk::restore_report_triggers(db, saved).await?;
+    loaded?;
+    db.analyze().await?;
+    Ok(())
+}
+
+async fn load(db: &Db, clients: u64, calls: u64, orders: u64, now: i64) -> anyhow::Result<()> {
+    let t = Instant::now();
     seed::seed_clients(db, 0, clients).await?;
+    tracing::info!(
+        clients,
+        seconds = t.elapsed().as_secs_f64(),
+        "clients seeded"
+    );
     let mut operators = Vec::with_capacity(OPERATORS);
     for i in 0..OPERATORS {
         let login = format!("bench-operator-{i}");
@@ -74,7 +93,8 @@ pub async fn seed(db: &Db, clients: u64, calls: u64, orders: u64, now: i64) -> a
         end: now,
         span: 365 * 86_400_000,
     };
+    let t = Instant::now();
     seed_calls(db, &plan).await?;
-    db.analyze().await?;
+    tracing::info!(calls, seconds = t.elapsed().as_secs_f64(), "calls seeded");
     Ok(())
 }

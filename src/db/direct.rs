@@ -68,6 +68,11 @@ impl DirectConn {
         Ok(Some(DirectConn(c)))
     }
 
+    /// The connection itself, for the bulk loader (`db::bulk`).
+    pub(crate) fn raw(&mut self) -> &mut Connection {
+        &mut self.0
+    }
+
     /// `BEGIN IMMEDIATE` (as `Db::begin`): the transaction holds the write lock from the start.
     pub fn begin(&mut self) -> DbResult<BatchTx<'_>> {
         self.0.execute_batch("BEGIN IMMEDIATE")?;

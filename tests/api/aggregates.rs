@@ -76,7 +76,7 @@ fn scope(from: i64, to: i64, direction: &str, operator_id: Option<i64>) -> Scope
 
 /// Every figure from `calls` only, and through `reports` (aggregates where usable); asserts
 /// they are equal and returns the raw totals.
-async fn compare(db: &Db, config: &Config, s: &Scope) -> q::BucketSums {
+pub(crate) async fn compare(db: &Db, config: &Config, s: &Scope) -> q::BucketSums {
     let (short, t) = (
         config.calls.short_abandon_seconds,
         config.reports.service_level_seconds,

@@ -21,6 +21,7 @@ mod orders;
 mod outbound;
 mod reports;
 mod retention;
+mod seed_bench;
 mod storage;
 mod webhooks;
 mod workspace;
