@@ -136,9 +136,7 @@ fn scope(from: i64, to: i64) -> orderline::db::reports::Scope {
 /// The three queries a dashboard page makes.
 async fn dashboard(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<()> {
     let scope = scope(from, to);
-    reports::kpis(db, config, &scope).await?;
-    reports::distribution(db, config, &scope).await?;
-    reports::operators(db, config, &scope).await?;
+    reports::dashboard(db, config, &scope).await?;
     Ok(())
 }
 

@@ -162,10 +162,15 @@ pub struct CallbackTrip {
 /// here: the caller decides what an operator's share means). Tasks taken back because the
 /// call turned out not missed are left out.
 pub async fn callback_trips(db: &Db, s: &Scope) -> DbResult<Vec<CallbackTrip>> {
+    // From the period's tasks (`first_call_at` is the first call's start, migration 0010), not
+    // from the period's calls: ~10 times fewer rows. `CROSS JOIN` makes SQLite start from the
+    // tasks (it otherwise walked every inbound call by `direction`); PostgreSQL plans it as a
+    // plain join.
     const SQL: &str = "SELECT COALESCE(f.ended_at, f.started_at) AS missed_at, r.answered_at AS reached_at, \
           r.operator_id AS reached_by \
-        FROM calls f JOIN callbacks cb ON cb.first_call_id = f.id LEFT JOIN calls r ON r.id = cb.closed_by_call_id \
-        WHERE f.started_at >= $1 AND f.started_at < $2 AND f.direction = $3 AND cb.kind = 'missed' \
+        FROM callbacks cb CROSS JOIN calls f LEFT JOIN calls r ON r.id = cb.closed_by_call_id \
+        WHERE f.id = cb.first_call_id AND cb.kind = 'missed' AND cb.first_call_at >= $1 \
+          AND cb.first_call_at < $2 AND f.direction = $3 \
           AND COALESCE(cb.close_reason, '') <> 'not_missed'";
     Ok(with_pool!(db, |p| sqlx::query_as(SQL)
         .bind(s.from)
@@ -238,8 +243,8 @@ pub async fn tasks_done(db: &Db, from: Millis, to: Millis) -> DbResult<Vec<Tasks
     const SQL: &str = "SELECT x.operator_id, u.display_name AS name, \
           CAST(SUM(CASE WHEN x.kind = 'proactive' THEN 0 ELSE 1 END) AS BIGINT) AS callbacks, \
           CAST(SUM(CASE WHEN x.kind = 'proactive' THEN 1 ELSE 0 END) AS BIGINT) AS proactive \
-        FROM (SELECT c.operator_id, cb.kind FROM calls c JOIN callbacks cb ON cb.closed_by_call_id = c.id \
-            WHERE c.started_at >= $1 AND c.started_at < $2 AND c.operator_id IS NOT NULL \
+        FROM (SELECT c.operator_id, cb.kind FROM callbacks cb CROSS JOIN calls c \
+            WHERE c.id = cb.closed_by_call_id AND cb.closed_call_at >= $1 AND cb.closed_call_at < $2 AND c.operator_id IS NOT NULL \
               AND COALESCE(cb.close_reason, '') <> 'not_missed' \
           UNION ALL \
           SELECT COALESCE(cb.claimed_by, cb.assigned_to) AS operator_id, cb.kind FROM callbacks cb \

@@ -127,14 +127,35 @@ pub struct KpiReport {
     pub kpis: kpi::Kpis,
 }
 
+/// What the dashboard page shows: the KPIs, the distribution and the operator table, their
+/// queries run side by side. The page and the benchmark (benches/reports.rs) both call this.
+pub async fn dashboard(
+    db: &Db,
+    config: &Config,
+    s: &Scope,
+) -> DbResult<(
+    KpiReport,
+    distribution::Distribution,
+    Vec<operators::OperatorRow>,
+)> {
+    tokio::try_join!(
+        kpis(db, config, s),
+        distribution(db, config, s),
+        operators(db, config, s)
+    )
+}
+
 /// Computes every KPI of the period.
 pub async fn kpis(db: &Db, config: &Config, s: &Scope) -> DbResult<KpiReport> {
     let thresholds = kpi::Thresholds {
         short_abandon_seconds: config.calls.short_abandon_seconds,
         service_level_seconds: config.reports.service_level_seconds,
     };
-    let buckets = aggregate::bucket_sums(db, config, s).await?;
-    let trips = q::callback_trips(db, s).await?;
+    // Independent queries, side by side on two pool connections (both cores).
+    let (buckets, trips) = tokio::try_join!(
+        aggregate::bucket_sums(db, config, s),
+        q::callback_trips(db, s)
+    )?;
     let speed = speed::callback_speed(&trips, s.operator_id, config.time_zone);
     Ok(KpiReport {
         thresholds,
@@ -148,8 +169,10 @@ pub async fn distribution(
     config: &Config,
     s: &Scope,
 ) -> DbResult<distribution::Distribution> {
-    let buckets = aggregate::bucket_sums(db, config, s).await?;
-    let waits = aggregate::wait_buckets(db, config, s).await?;
+    let (buckets, waits) = tokio::try_join!(
+        aggregate::bucket_sums(db, config, s),
+        aggregate::wait_buckets(db, config, s)
+    )?;
     Ok(distribution::distribution(
         &buckets,
         &waits,
@@ -163,8 +186,10 @@ pub async fn operators(
     config: &Config,
     s: &Scope,
 ) -> DbResult<Vec<operators::OperatorRow>> {
-    let calls = aggregate::operator_sums(db, config, s).await?;
-    let mut tasks = q::tasks_done(db, s.from, s.to).await?;
+    let (calls, mut tasks) = tokio::try_join!(
+        aggregate::operator_sums(db, config, s),
+        q::tasks_done(db, s.from, s.to)
+    )?;
     if let Some(op) = s.operator_id {
         tasks.retain(|t| t.operator_id == op);
     }

@@ -136,9 +136,7 @@ pub async fn dashboard(
         tz,
         now_ms(),
     )?;
-    let report = reports::kpis(&state.db, &state.config, &scope).await?;
-    let dist = reports::distribution(&state.db, &state.config, &scope).await?;
-    let ops = reports::operators(&state.db, &state.config, &scope).await?;
+    let (report, dist, ops) = reports::dashboard(&state.db, &state.config, &scope).await?;
     let k = &report.kpis;
     let cur = state.config.currency.as_str();
     let tiles = vec![

@@ -599,3 +599,37 @@ async fn the_client_base_by_value_and_risk() {
         .unwrap();
     assert_eq!(key.kind, orderline::segments::BadgeKind::Key);
 }
+
+/// Callback speed reads the period's tasks by the start of the call that opened them
+/// (migration 0010): a ring that arrives after its hang-up moves the call's start back, and the
+/// task moves with it into the earlier hour.
+#[tokio::test]
+async fn a_missed_calls_task_counts_in_the_hour_its_ring_started_even_when_the_ring_arrives_last() {
+    let app = spawn_app().await;
+    let from = "+79165550101";
+    app.post_events(
+        &json!({"call_id": "late-ring", "type": "hangup", "cause": "cancel", "from": from,
+        "direction": "inbound", "at": "2026-11-27T11:00:20+03:00"}),
+    )
+    .await;
+    app.post_events(
+        &json!({"call_id": "late-ring", "type": "ringing", "from": from, "extensions": ["101"],
+        "direction": "inbound", "at": "2026-11-27T10:59:50+03:00"}),
+    )
+    .await;
+    assert_eq!(app.callbacks("open").await.len(), 1);
+    let kpis = |from: &str, to: &str| {
+        let path = format!("/api/v1/reports/kpis?from={from}&to={to}");
+        let app = &app;
+        async move { app.get_json(&path, &app.admin_token).await.1 }
+    };
+    let ten = kpis("2026-11-27T10:00:00%2B03:00", "2026-11-27T11:00:00%2B03:00").await;
+    let eleven = kpis("2026-11-27T11:00:00%2B03:00", "2026-11-27T12:00:00%2B03:00").await;
+    assert_eq!(value(&ten, "missed"), json!(1), "{ten}");
+    assert_eq!(value(&ten, "callbacks_within_20_min"), json!(0.0), "{ten}");
+    assert_eq!(
+        value(&eleven, "callbacks_within_20_min"),
+        Value::Null,
+        "{eleven}"
+    );
+}
