@@ -122,7 +122,7 @@
     const es = new EventSource("/api/v1/events");
     es.onopen = () => setLive("connected");
     es.onerror = () => setLive("lost"); // EventSource reconnects with Last-Event-ID itself
-    ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "worklist.changed"].forEach((k) =>
+    ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "worklist.changed", "desk.status"].forEach((k) =>
       es.addEventListener(k, (m) => {
         announce(k);
         try {

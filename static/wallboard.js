@@ -67,7 +67,7 @@
   }
 
   // The page's one live stream is live.js's; it announces each event it receives.
-  const kinds = ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "resync"];
+  const kinds = ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "desk.status", "resync"];
   document.addEventListener("orderline:live", (e) => {
     if (kinds.indexOf(e.detail && e.detail.kind) >= 0) soon();
   });

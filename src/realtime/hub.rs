@@ -25,6 +25,8 @@ pub const WORKLIST_TICK: std::time::Duration = std::time::Duration::from_secs(2)
 
 /// The kind of the coalesced tick; it has no outbox id (id 0), so it is never replayed.
 pub const WORKLIST_CHANGED: &str = "worklist.changed";
+/// An operator set ready or paused; sent to managers only (see [`Hub::set_ready`]).
+pub const DESK_STATUS: &str = "desk.status";
 
 /// What a subscriber wants.
 #[derive(Clone, Debug)]
@@ -208,13 +210,26 @@ impl Hub {
         }
     }
 
-    /// Sets whether an operator takes broadcast events (ready) or not (paused).
+    /// Sets whether an operator takes broadcast events (ready) or not (paused), and tells the
+    /// managers' streams (`desk.status`, no id, never replayed: the wallboard reloads its
+    /// operator states on it instead of waiting for its next refresh). Runs on every instance
+    /// for a change made on any (the PostgreSQL listener calls it too).
     pub fn set_ready(&self, user_id: i64, ready: bool) {
         for e in self.lock().entries.values_mut() {
             if e.interest.user_id == Some(user_id) {
                 e.interest.ready = ready;
             }
         }
+        let status = if ready { "ready" } else { "paused" };
+        let data = serde_json::json!({ "user_id": user_id, "status": status }).to_string();
+        self.publish(&Arc::new(LiveEvent {
+            id: 0,
+            kind: DESK_STATUS.into(),
+            extensions: Vec::new(),
+            broadcast: false,
+            full: data.clone(),
+            masked: data,
+        }));
     }
 
     /// Records that other instances' events now reach this hub (the PostgreSQL listener is

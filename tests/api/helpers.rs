@@ -337,13 +337,14 @@ pub struct SseEvent {
 pub struct SseStream {
     response: reqwest::Response,
     buffer: String,
-    /// Whether the hub's coalesced `worklist.changed` ticks are returned. They arrive on their
-    /// own clock, so most tests, which check what comes next, skip them.
+    /// Whether the hub's coalesced `worklist.changed` ticks and the managers' `desk.status`
+    /// notices are returned. They arrive on their own clock, so most tests, which check what
+    /// comes next, skip them.
     ticks: bool,
 }
 
 impl SseStream {
-    /// Returns `worklist.changed` ticks too.
+    /// Returns `worklist.changed` ticks and `desk.status` notices too.
     pub fn with_ticks(mut self) -> SseStream {
         self.ticks = true;
         self
@@ -357,7 +358,7 @@ impl SseStream {
             if let Some(pos) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..pos + 2).collect();
                 if let Some(e) = parse_block(&block)
-                    && (self.ticks || e.event != "worklist.changed")
+                    && (self.ticks || (e.event != "worklist.changed" && e.event != "desk.status"))
                 {
                     return Some(e);
                 }

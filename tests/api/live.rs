@@ -453,3 +453,36 @@ async fn an_event_another_instance_committed_first_is_delivered_even_when_announ
     assert_eq!(late.data["pbx_call_id"], "from-elsewhere");
     assert_eq!(late.id, Some(theirs.to_string()));
 }
+
+#[tokio::test]
+async fn a_managers_stream_hears_when_an_operator_pauses_and_an_operators_does_not() {
+    // Arrange
+    let app = spawn_app().await;
+    let (olga_id, olga) = operator(&app, "olga", Some("101")).await;
+    let (_, ivan) = operator(&app, "ivan", Some("102")).await;
+    app.add_user("mira", Role::Manager, None, PW).await;
+    let mira = app.logged_in("mira", PW).await;
+    let mut manager = app.sse(&mira, None, None).await.with_ticks();
+    let mut colleague = app.sse(&ivan, None, None).await.with_ticks();
+
+    // Act
+    let r = olga
+        .put(app.url("/api/v1/me/status"))
+        .json(&json!({"status": "paused"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    // Assert: the wallboard's stream learns it at once, with no id (nothing to replay).
+    let notice = next_of(&mut manager, "desk.status").await;
+    assert_eq!(notice.data, json!({"user_id": olga_id, "status": "paused"}));
+    assert_eq!(notice.id, None);
+    let heard: Vec<String> = colleague
+        .drain(1)
+        .await
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    assert!(!heard.iter().any(|k| k == "desk.status"), "{heard:?}");
+}
