@@ -97,7 +97,7 @@ async fn run() -> anyhow::Result<()> {
     ];
     for (label, filter, after) in &cases {
         let rows = std::cell::Cell::new(0);
-        let ms = median_ms(|| async {
+        let ms = support::median_ms(|| async {
             rows.set(db::call_log::list(&db, filter, *after, 51).await?.len());
             Ok(())
         })
@@ -149,20 +149,4 @@ async fn export(db: &Db, config: &Config, f: &LogFilter) -> anyhow::Result<(u64,
             return Ok((rows, bytes));
         }
     }
-}
-
-async fn median_ms<F, Fut>(mut f: F) -> anyhow::Result<f64>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<()>>,
-{
-    f().await?;
-    let mut samples = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        f().await?;
-        samples.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    samples.sort_by(f64::total_cmp);
-    Ok(samples[2])
 }

@@ -77,7 +77,7 @@ async fn time_dashboards(db: &Db, config: &Config, backend: &str, now: i64) -> a
         } else {
             format!("aggregates ({} raw pieces)", plan.raw.len())
         };
-        let ms = median_ms(|| dashboard(db, config, from, now)).await?;
+        let ms = support::median_ms(|| dashboard(db, config, from, now)).await?;
         println!(
             "backend {backend}: dashboard over a {label}, {source}: {ms:.0} ms (median of 5, load {})",
             seeded::load_average()
@@ -138,20 +138,4 @@ async fn dashboard(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Resu
     let scope = scope(from, to);
     reports::dashboard(db, config, &scope).await?;
     Ok(())
-}
-
-async fn median_ms<F, Fut>(mut f: F) -> anyhow::Result<f64>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<()>>,
-{
-    f().await?;
-    let mut samples = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        f().await?;
-        samples.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    samples.sort_by(f64::total_cmp);
-    Ok(samples[2])
 }

@@ -39,3 +39,22 @@ pub async fn bench_database(dir: &std::path::Path) -> anyhow::Result<(String, &'
         )),
     }
 }
+
+/// Runs `f` once to warm up, then five times; the median in milliseconds.
+// Each bench compiles this module on its own; the ingest and lookup benches time otherwise.
+#[allow(dead_code)]
+pub async fn median_ms<F, Fut>(mut f: F) -> anyhow::Result<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    f().await?;
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        f().await?;
+        samples.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    Ok(samples[2])
+}

@@ -178,7 +178,7 @@ impl<'a> Arg<'a> {
 }
 
 /// Appends `n` rows of `per_row` numbered placeholders: `($1, $2, …), ($k+1, …), …`.
-pub fn push_rows(sql: &mut String, n: usize, per_row: usize) {
+fn push_rows(sql: &mut String, n: usize, per_row: usize) {
     for i in 0..n {
         if i > 0 {
             sql.push(',');

@@ -17,22 +17,11 @@ use orderline::{
     reports::{self, aggregate, distribution, kpi, operators, speed},
 };
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, exec, spawn_app_with};
 
 const DAY: i64 = 86_400_000;
 /// 2026-11-27T10:17:00Z: not on an hour, so the seeded calls are not either.
 const END: i64 = 1_795_774_620_000;
-
-async fn exec(db: &Db, sql: &str) {
-    match db {
-        Db::Sqlite(p) => {
-            sqlx::query(sql).execute(p).await.expect(sql);
-        }
-        Db::Postgres(p) => {
-            sqlx::query(sql).execute(p).await.expect(sql);
-        }
-    }
-}
 
 async fn seeded(tz: Tz) -> (TestApp, Vec<i64>) {
     let app = spawn_app_with(|c| {
@@ -152,17 +141,19 @@ async fn equal_both_ways(tz: Tz) {
     // deleted, a call moved to another client (as a merge does), a late call from a known
     // client days ago (it makes the client's later calls repeats), a queue.
     let h = END - 6 * DAY;
-    exec(db, &format!("UPDATE calls SET state = 'completed', answered_at = started_at + 9000, operator_id = {o}, talk_seconds = 77 WHERE id = (SELECT MIN(id) FROM calls WHERE state = 'missed' AND direction = 'inbound')", o = ops[1])).await;
-    exec(db, "UPDATE orders SET status = 'cancelled' WHERE id = (SELECT MIN(id) FROM orders WHERE call_id IS NOT NULL)").await;
+    exec(db, &format!("UPDATE calls SET state = 'completed', answered_at = started_at + 9000, operator_id = {o}, talk_seconds = 77 WHERE id = (SELECT MIN(id) FROM calls WHERE state = 'missed' AND direction = 'inbound')", o = ops[1]), &[]).await;
+    exec(db, "UPDATE orders SET status = 'cancelled' WHERE id = (SELECT MIN(id) FROM orders WHERE call_id IS NOT NULL)", &[]).await;
     exec(
         db,
         "DELETE FROM wrapups WHERE id = (SELECT MAX(id) FROM wrapups)",
+        &[],
     )
     .await;
-    exec(db, "UPDATE calls SET client_id = 7 WHERE id = 1200").await;
+    exec(db, "UPDATE calls SET client_id = 7 WHERE id = 1200", &[]).await;
     exec(
         db,
         "UPDATE calls SET queue = 'sales' WHERE id IN (100, 101, 102, 1500)",
+        &[],
     )
     .await;
     exec(
@@ -175,8 +166,8 @@ async fn equal_both_ways(tz: Tz) {
             e = h + 53_000,
             o = ops[0]
         ),
-    )
-    .await;
+        &[],
+    ).await;
     let p = aggregate::plan(db, config, all[0].from, all[0].to)
         .await
         .unwrap();

@@ -21,7 +21,7 @@ use orderline::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, exec, spawn_app};
 
 /// The ids of the day's calls and the people involved.
 pub struct Day {
@@ -111,26 +111,6 @@ pub async fn build_day(app: &TestApp) -> Day {
         anna,
         op,
         order: o["id"].as_i64().unwrap(),
-    }
-}
-
-/// Runs a statement with integer arguments on the test database.
-pub async fn exec(db: &Db, sql: &str, args: &[i64]) {
-    match db {
-        Db::Sqlite(p) => {
-            let mut q = sqlx::query(sql);
-            for a in args {
-                q = q.bind(*a);
-            }
-            q.execute(p).await.expect(sql);
-        }
-        Db::Postgres(p) => {
-            let mut q = sqlx::query(sql);
-            for a in args {
-                q = q.bind(*a);
-            }
-            q.execute(p).await.expect(sql);
-        }
     }
 }
 

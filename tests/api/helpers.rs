@@ -497,3 +497,23 @@ pub async fn sse_at(
         ticks: false,
     }
 }
+
+/// Runs a fixture statement with integer arguments (`$1`, …) on the test database.
+pub async fn exec(db: &Db, sql: &str, args: &[i64]) {
+    match db {
+        Db::Sqlite(p) => {
+            let mut q = sqlx::query(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.execute(p).await.expect(sql);
+        }
+        Db::Postgres(p) => {
+            let mut q = sqlx::query(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.execute(p).await.expect(sql);
+        }
+    }
+}

@@ -4,34 +4,14 @@
 //! manager, 403 for an operator) — on SQLite and PostgreSQL.
 
 use orderline::{
-    db::{self, Db},
+    db,
     domain::{Role, time::now_ms},
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, exec, spawn_app};
 
 const DAY_MS: i64 = 86_400_000;
-
-/// Runs a fixture statement (task outcomes, cancelled orders).
-async fn exec(db: &Db, sql: &str, args: &[i64]) {
-    match db {
-        Db::Sqlite(p) => {
-            let mut q = sqlx::query(sql);
-            for a in args {
-                q = q.bind(*a);
-            }
-            q.execute(p).await.expect(sql);
-        }
-        Db::Postgres(p) => {
-            let mut q = sqlx::query(sql);
-            for a in args {
-                q = q.bind(*a);
-            }
-            q.execute(p).await.expect(sql);
-        }
-    }
-}
 
 /// An order of `total` minor units, `days_ago` days back (negative: in the future).
 async fn order_at(app: &TestApp, client: i64, created_at: i64, total: i64) -> i64 {

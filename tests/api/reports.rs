@@ -19,38 +19,14 @@
 //! | c12 | B | 16:00 | 20 | 30 | answered by olga | 10 | |
 //! | c10 | U4 | 20:30 | 20 | | missed (23:30 in Moscow); reached by olga's o2 at 21:10:05, the next local day | | |
 
-use orderline::{
-    db::{self, Db},
-    domain::Role,
-};
+use orderline::{db, domain::Role};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, exec, spawn_app};
 
 const DAY: &str = "2026-11-27";
 const FROM: &str = "2026-11-27T00:00:00%2B03:00";
 const TO: &str = "2026-11-28T00:00:00%2B03:00";
-
-/// Runs a statement on the test database (fixtures the API has no endpoint for yet:
-/// wrap-ups and proactive tasks).
-async fn exec(db: &Db, sql: &str, args: &[i64]) {
-    match db {
-        Db::Sqlite(p) => {
-            let mut q = sqlx::query(sql);
-            for a in args {
-                q = q.bind(*a);
-            }
-            q.execute(p).await.expect(sql);
-        }
-        Db::Postgres(p) => {
-            let mut q = sqlx::query(sql);
-            for a in args {
-                q = q.bind(*a);
-            }
-            q.execute(p).await.expect(sql);
-        }
-    }
-}
 
 fn ms(rfc: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(rfc)

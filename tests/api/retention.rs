@@ -8,7 +8,7 @@ use orderline::{
 };
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, exec, spawn_app_with};
 
 const DAY: i64 = 86_400_000;
 
@@ -23,17 +23,6 @@ async fn text(db: &Db, sql: &str) -> Option<String> {
     match db {
         Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.expect(sql),
         Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.expect(sql),
-    }
-}
-
-async fn exec(db: &Db, sql: &str) {
-    match db {
-        Db::Sqlite(p) => {
-            sqlx::query(sql).execute(p).await.expect(sql);
-        }
-        Db::Postgres(p) => {
-            sqlx::query(sql).execute(p).await.expect(sql);
-        }
     }
 }
 
@@ -68,6 +57,7 @@ async fn old_details_go_and_past_kpis_stay() {
     exec(
         &app.db,
         "UPDATE calls SET recording_url = 'https://pbx.example/rec/1.mp3'",
+        &[],
     )
     .await;
     orderline::reports::aggregate::refresh(&app.db, &app.config, now)
