@@ -105,15 +105,16 @@ async fn parts(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<S
     agg::operator_sums(db, config, &s).await?;
     out.push(format!("operator sums {:.0} ms", ms(t)));
     let t = Instant::now();
-    let trips = q::callback_trips(db, &s).await?;
+    let offsets = reports::speed::offsets(config.time_zone, from, to + 2 * 86_400_000);
+    let sums = q::callback_sums(db, &s, &offsets).await?;
     out.push(format!(
-        "callback trips {:.0} ms ({} tasks)",
+        "callback sums {:.0} ms ({} tasks)",
         ms(t),
-        trips.len()
+        sums.tasks
     ));
     let t = Instant::now();
-    reports::speed::callback_speed(&trips, None, config.time_zone);
-    out.push(format!("callback speed {:.0} ms", ms(t)));
+    q::callback_median(db, &s, sums.reached).await?;
+    out.push(format!("callback median {:.0} ms", ms(t)));
     let t = Instant::now();
     q::tasks_done(db, from, to).await?;
     out.push(format!("tasks done {:.0} ms", ms(t)));

@@ -152,11 +152,10 @@ pub async fn kpis(db: &Db, config: &Config, s: &Scope) -> DbResult<KpiReport> {
         service_level_seconds: config.reports.service_level_seconds,
     };
     // Independent queries, side by side on two pool connections (both cores).
-    let (buckets, trips) = tokio::try_join!(
+    let (buckets, speed) = tokio::try_join!(
         aggregate::bucket_sums(db, config, s),
-        q::callback_trips(db, s)
+        speed::from_database(db, s, config.time_zone)
     )?;
-    let speed = speed::callback_speed(&trips, s.operator_id, config.time_zone);
     Ok(KpiReport {
         thresholds,
         kpis: kpi::compute(&kpi::total(&buckets), &speed),

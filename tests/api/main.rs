@@ -9,6 +9,7 @@ mod aggregates;
 mod auth;
 mod call_export;
 mod call_log;
+mod callback_speed;
 mod calls_flow;
 mod calls_lifecycle;
 mod clients;
