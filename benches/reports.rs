@@ -97,7 +97,7 @@ async fn parts(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<S
     let mut out = Vec::new();
     let t = Instant::now();
     agg::bucket_sums(db, config, &s).await?;
-    out.push(format!("bucket sums {:.0} ms (×2)", ms(t)));
+    out.push(format!("bucket sums {:.0} ms", ms(t)));
     let t = Instant::now();
     agg::wait_buckets(db, config, &s).await?;
     out.push(format!("wait buckets {:.0} ms", ms(t)));

@@ -335,18 +335,26 @@ pub struct TasksDone {
 /// (else the one it was assigned to). Tasks taken back as "not missed" do not count.
 pub async fn tasks_done(db: &Db, from: Millis, to: Millis) -> DbResult<Vec<TasksDone>> {
     // The closing call's start and operator are copied onto the task (migrations 0010, 0011),
-    // so the first half reads the covering index `callbacks_done` only.
+    // so the first half reads the covering index `callbacks_done` only; each half is summed
+    // per operator before the names are joined (one look-up per operator, not per task).
     const SQL: &str = "SELECT x.operator_id, u.display_name AS name, \
-          CAST(SUM(CASE WHEN x.kind = 'proactive' THEN 0 ELSE 1 END) AS BIGINT) AS callbacks, \
-          CAST(SUM(CASE WHEN x.kind = 'proactive' THEN 1 ELSE 0 END) AS BIGINT) AS proactive \
-        FROM (SELECT cb.reached_by AS operator_id, cb.kind FROM callbacks cb \
+          CAST(SUM(x.callbacks) AS BIGINT) AS callbacks, CAST(SUM(x.proactive) AS BIGINT) AS proactive \
+        FROM (SELECT cb.reached_by AS operator_id, \
+              SUM(CASE WHEN cb.kind = 'proactive' THEN 0 ELSE 1 END) AS callbacks, \
+              SUM(CASE WHEN cb.kind = 'proactive' THEN 1 ELSE 0 END) AS proactive \
+            FROM callbacks cb \
             WHERE cb.closed_call_at >= $1 AND cb.closed_call_at < $2 AND cb.reached_by IS NOT NULL \
               AND COALESCE(cb.close_reason, '') <> 'not_missed' \
+            GROUP BY cb.reached_by \
           UNION ALL \
-          SELECT COALESCE(cb.claimed_by, cb.assigned_to) AS operator_id, cb.kind FROM callbacks cb \
+          SELECT COALESCE(cb.claimed_by, cb.assigned_to) AS operator_id, \
+              SUM(CASE WHEN cb.kind = 'proactive' THEN 0 ELSE 1 END) AS callbacks, \
+              SUM(CASE WHEN cb.kind = 'proactive' THEN 1 ELSE 0 END) AS proactive \
+            FROM callbacks cb \
             WHERE cb.closed_by_call_id IS NULL AND cb.closed_at >= $1 AND cb.closed_at < $2 \
               AND COALESCE(cb.claimed_by, cb.assigned_to) IS NOT NULL \
-              AND COALESCE(cb.close_reason, '') <> 'not_missed') x \
+              AND COALESCE(cb.close_reason, '') <> 'not_missed' \
+            GROUP BY COALESCE(cb.claimed_by, cb.assigned_to)) x \
         JOIN users u ON u.id = x.operator_id \
         GROUP BY x.operator_id, u.display_name ORDER BY x.operator_id";
     Ok(with_pool!(db, |p| sqlx::query_as(SQL)

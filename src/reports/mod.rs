@@ -127,8 +127,9 @@ pub struct KpiReport {
     pub kpis: kpi::Kpis,
 }
 
-/// What the dashboard page shows: the KPIs, the distribution and the operator table, their
-/// queries run side by side. The page and the benchmark (benches/reports.rs) both call this.
+/// What the dashboard page shows: the KPIs, the distribution and the operator table. Their
+/// five queries run side by side, and the bucket sums both the KPIs and the distribution are
+/// made of are read once. The page and the benchmark (benches/reports.rs) both call this.
 pub async fn dashboard(
     db: &Db,
     config: &Config,
@@ -138,28 +139,42 @@ pub async fn dashboard(
     distribution::Distribution,
     Vec<operators::OperatorRow>,
 )> {
-    tokio::try_join!(
-        kpis(db, config, s),
-        distribution(db, config, s),
-        operators(db, config, s)
-    )
+    let (buckets, speed, waits, calls, tasks) = tokio::try_join!(
+        aggregate::bucket_sums(db, config, s),
+        speed::from_database(db, s, config.time_zone),
+        aggregate::wait_buckets(db, config, s),
+        aggregate::operator_sums(db, config, s),
+        q::tasks_done(db, s.from, s.to)
+    )?;
+    Ok((
+        kpi_report(config, &buckets, &speed),
+        distribution::distribution(&buckets, &waits, config.time_zone),
+        operator_rows(s, &calls, tasks),
+    ))
 }
 
 /// Computes every KPI of the period.
 pub async fn kpis(db: &Db, config: &Config, s: &Scope) -> DbResult<KpiReport> {
-    let thresholds = kpi::Thresholds {
-        short_abandon_seconds: config.calls.short_abandon_seconds,
-        service_level_seconds: config.reports.service_level_seconds,
-    };
     // Independent queries, side by side on two pool connections (both cores).
     let (buckets, speed) = tokio::try_join!(
         aggregate::bucket_sums(db, config, s),
         speed::from_database(db, s, config.time_zone)
     )?;
-    Ok(KpiReport {
-        thresholds,
-        kpis: kpi::compute(&kpi::total(&buckets), &speed),
-    })
+    Ok(kpi_report(config, &buckets, &speed))
+}
+
+fn kpi_report(
+    config: &Config,
+    buckets: &[q::BucketSums],
+    speed: &speed::CallbackSpeed,
+) -> KpiReport {
+    KpiReport {
+        thresholds: kpi::Thresholds {
+            short_abandon_seconds: config.calls.short_abandon_seconds,
+            service_level_seconds: config.reports.service_level_seconds,
+        },
+        kpis: kpi::compute(&kpi::total(buckets), speed),
+    }
 }
 
 /// The distribution of the period's calls.
@@ -185,14 +200,22 @@ pub async fn operators(
     config: &Config,
     s: &Scope,
 ) -> DbResult<Vec<operators::OperatorRow>> {
-    let (calls, mut tasks) = tokio::try_join!(
+    let (calls, tasks) = tokio::try_join!(
         aggregate::operator_sums(db, config, s),
         q::tasks_done(db, s.from, s.to)
     )?;
+    Ok(operator_rows(s, &calls, tasks))
+}
+
+fn operator_rows(
+    s: &Scope,
+    calls: &[q::OperatorSums],
+    mut tasks: Vec<q::TasksDone>,
+) -> Vec<operators::OperatorRow> {
     if let Some(op) = s.operator_id {
         tasks.retain(|t| t.operator_id == op);
     }
-    Ok(operators::operator_rows(&calls, &tasks))
+    operators::operator_rows(calls, &tasks)
 }
 
 #[cfg(test)]
