@@ -6,9 +6,21 @@ pub async fn fresh_pg_database(admin: &str) -> anyhow::Result<String> {
     use sqlx::Connection;
     let name = format!("orderline_bench_{}", std::process::id());
     let mut c = sqlx::PgConnection::connect(admin).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut c)
-        .await?;
+    // A bench does not drop its database at the end (its pools are still open then): the next
+    // run drops those of benches that are no longer running (named by their process id).
+    let all: Vec<(String,)> = sqlx::query_as(
+        "SELECT datname::TEXT FROM pg_database WHERE datname LIKE 'orderline\\_bench\\_%'",
+    )
+    .fetch_all(&mut c)
+    .await?;
+    for (old,) in all {
+        let pid = old.trim_start_matches("orderline_bench_");
+        if old == name || !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"))
+                .execute(&mut c)
+                .await?;
+        }
+    }
     sqlx::query(&format!("CREATE DATABASE \"{name}\""))
         .execute(&mut c)
         .await?;
