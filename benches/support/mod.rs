@@ -24,9 +24,15 @@ pub async fn fresh_pg_database(admin: &str) -> anyhow::Result<String> {
     sqlx::query(&format!("CREATE DATABASE \"{name}\""))
         .execute(&mut c)
         .await?;
-    let head = admin.split('?').next().unwrap_or(admin);
+    // Keeps the query (`?host=/var/run/postgresql` for a Unix socket).
+    let (head, query) = admin
+        .split_once('?')
+        .map_or((admin, None), |(h, q)| (h, Some(q)));
     let head = head.rsplit_once('/').map_or(head, |(h, _)| h);
-    Ok(format!("{head}/{name}"))
+    Ok(match query {
+        Some(q) => format!("{head}/{name}?{q}"),
+        None => format!("{head}/{name}"),
+    })
 }
 
 /// A number from the environment (`BENCH_CLIENTS=100000`), or `default`.
