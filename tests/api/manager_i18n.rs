@@ -196,7 +196,16 @@ async fn a_russian_admin_reads_the_administration_pages_in_russian() {
     let html = open(&alla, &app, "/admin/retention").await;
     has_all(&html, &["<h1>Хранение данных</h1>", "Последний запуск:"]);
     let html = open(&alla, &app, "/admin/sources").await;
-    has_all(&html, &["Источники (АТС)", "Добавить источник"]);
+    has_all(
+        &html,
+        &[
+            "Источники (АТС)",
+            "Добавить источник",
+            "Отправляйте события JSON",
+            "файл конфигурации",
+            "(с подписью)",
+        ],
+    );
     let html = open(&alla, &app, "/admin/audit").await;
     has_all(&html, &["Журнал аудита", "Подробности"]);
 

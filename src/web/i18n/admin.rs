@@ -100,6 +100,9 @@ page_texts! {
         need_key: "Set <code>[secrets] key</code> in the configuration to add sources here.", "Чтобы добавлять источники здесь, задайте <code>[secrets] key</code> в конфигурации.";
         id_in_url: "Id (in the URL)", "ID (в URL)";
         add_source: "Add source", "Добавить источник";
+        hint_generic: "POST JSON events with Authorization: Bearer <token>, or sign the body with X-Orderline-Signature (see docs/webhooks.md).", "Отправляйте события JSON методом POST с заголовком Authorization: Bearer <токен> или подписывайте тело заголовком X-Orderline-Signature (см. docs/webhooks.md).";
+        hint_zammad: "In the PBX's Generic CTI settings, paste the URL with the token as its last path segment (/webhooks/<id>/<token>).", "В настройках Generic CTI на АТС укажите URL с токеном в конце пути (/webhooks/<id>/<токен>).";
+        hint_sip: "Point the SIP proxy's HTTP mirror at the URL with Content-Type message/sip and Authorization: Bearer <token>.", "Направьте HTTP-зеркало SIP-прокси на этот URL с Content-Type message/sip и Authorization: Bearer <токен>.";
     }
 }
 
@@ -117,6 +120,15 @@ impl Admin {
         }
     }
 
+    /// How to set up a source of a format (the API's `hint`, in the page's language).
+    pub fn source_hint(&self, format: &str) -> &'static str {
+        match format {
+            "zammad" => self.hint_zammad,
+            "sip" => self.hint_sip,
+            _ => self.hint_generic,
+        }
+    }
+
     /// A role code in words.
     pub fn role_name(&self, code: &str) -> &'static str {
         match code {
@@ -124,5 +136,18 @@ impl Admin {
             "admin" => self.role_admin,
             _ => self.role_operator,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_notices_and_hints_are_the_former_words() {
+        assert_eq!(EN.notice(Some("ran")), "Retention ran.");
+        assert_eq!(EN.notice(Some("<script>")), "");
+        assert!(EN.source_hint("sip").starts_with("Point the SIP proxy"));
+        assert!(RU.source_hint("zammad").contains("Generic CTI"));
     }
 }
