@@ -3,6 +3,7 @@
 pub mod client;
 pub mod phone;
 pub mod role;
+pub mod text;
 pub mod time;
 
 pub use phone::{CallerNumber, PhoneError, PhoneNumber, PhoneRegion};

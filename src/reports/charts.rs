@@ -4,10 +4,40 @@
 //! raster back-ends to pull in, and full control over what matters here — a `viewBox` so the
 //! picture scales with the page, a `<title>` on every bar and point so the exact number shows
 //! on hover without JavaScript, and every text escaped (operator names are user input).
+//! The words come in a `ChartWords` (the pages pick English or Russian, `web::i18n::kpi`).
 
 use std::fmt::Write;
 
 use super::{distribution::Distribution, operators::OperatorRow};
+use crate::domain::text::fill;
+
+/// The words of the charts; hovers are templates with places `{0}`, `{1}`, ….
+pub struct ChartWords {
+    /// Title of the calls-by-hour chart.
+    pub by_hour_title: &'static str,
+    /// A bar's hover: hour, calls.
+    pub by_hour_hover: &'static str,
+    /// Title of the wait-time chart.
+    pub wait_title: &'static str,
+    /// A bar's hover: bucket, answered calls.
+    pub wait_hover: &'static str,
+    /// The unit after a wait bucket's bounds.
+    pub seconds: &'static str,
+    /// Title of the load chart.
+    pub load_title: &'static str,
+    /// A row's hover: share %, calls, talk seconds, wrap-up seconds.
+    pub load_hover: &'static str,
+    /// Title of the Pareto curve.
+    pub pareto_title: &'static str,
+    /// A point's hover: share of clients %, share of revenue %.
+    pub pareto_point: &'static str,
+    /// The Pareto mark's hover: share of clients %.
+    pub pareto_mark: &'static str,
+    /// The x axis.
+    pub axis_x: &'static str,
+    /// The y axis.
+    pub axis_y: &'static str,
+}
 
 const W: f64 = 640.0;
 const H: f64 = 240.0;
@@ -37,7 +67,8 @@ fn open(title: &str, height: f64) -> String {
     )
 }
 
-/// Vertical bars: one per (label, value); `hover` words each bar's `<title>`.
+/// Vertical bars: one per (label, value); `hover` words each bar's `<title>` (`{0}` the
+/// label, `{1}` the value).
 pub fn vertical_bars(title: &str, bars: &[(String, i64)], hover: &str) -> String {
     let mut svg = open(title, H);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
@@ -48,12 +79,11 @@ pub fn vertical_bars(title: &str, bars: &[(String, i64)], hover: &str) -> String
         let _ = write!(
             svg,
             "<g><rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"bar\">\
-             <title>{}: {value} {}</title></rect>\
+             <title>{}</title></rect>\
              <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{}</text></g>",
             H - PAD - h,
             slot * 0.8,
-            escape(label),
-            escape(hover),
+            escape(&fill(hover, &[label, value])),
             x + slot * 0.4,
             H - PAD + 12.0,
             escape(label),
@@ -92,48 +122,54 @@ pub fn horizontal_bars(title: &str, rows: &[(String, f64, String)]) -> String {
 }
 
 /// Offered calls by hour of the day (business time zone).
-pub fn calls_by_hour(d: &Distribution) -> String {
+pub fn calls_by_hour(d: &Distribution, w: &ChartWords) -> String {
     let bars: Vec<(String, i64)> = d
         .by_hour
         .iter()
         .map(|s| (format!("{:02}", s.key), s.offered))
         .collect();
-    vertical_bars("Calls by hour of day", &bars, "calls")
+    vertical_bars(w.by_hour_title, &bars, w.by_hour_hover)
 }
 
 /// Answered calls per wait-time bucket.
-pub fn wait_buckets(d: &Distribution) -> String {
+pub fn wait_buckets(d: &Distribution, words: &ChartWords) -> String {
+    // The labels are "0–15 s", "91+ s": the unit is the language's.
     let bars: Vec<(String, i64)> = d
         .wait
         .iter()
-        .map(|w| (w.label.to_owned(), w.answered))
+        .map(|w| {
+            let bounds = w.label.strip_suffix(" s").unwrap_or(w.label);
+            (format!("{bounds} {}", words.seconds), w.answered)
+        })
         .collect();
-    vertical_bars("Answered calls by wait time", &bars, "answered calls")
+    vertical_bars(words.wait_title, &bars, words.wait_hover)
 }
 
 /// Each operator's share of the team's load (talk + wrap-up).
-pub fn operator_load(rows: &[OperatorRow]) -> String {
+pub fn operator_load(rows: &[OperatorRow], w: &ChartWords) -> String {
     let bars: Vec<(String, f64, String)> = rows
         .iter()
         .map(|r| {
             let share = r.load_share.unwrap_or(0.0);
-            let shown = format!(
-                "{:.1} % of the load, {} calls, {} s talk + {} s wrap-up",
-                share * 100.0,
-                r.calls_handled,
-                r.talk_seconds,
-                r.wrapup_seconds
+            let shown = fill(
+                w.load_hover,
+                &[
+                    &format!("{:.1}", share * 100.0),
+                    &r.calls_handled,
+                    &r.talk_seconds,
+                    &r.wrapup_seconds,
+                ],
             );
             (r.name.clone(), share, shown)
         })
         .collect();
-    horizontal_bars("Load per operator (talk + wrap-up)", &bars)
+    horizontal_bars(w.load_title, &bars)
 }
 
 /// The Pareto curve: (share of clients, share of revenue) points, both 0–1, clients sorted by
 /// revenue; the 80 % line is drawn and `pareto` (share of clients at 80 % of revenue) marked.
-pub fn pareto_curve(points: &[(f64, f64)], pareto: Option<f64>) -> String {
-    let mut svg = open("Share of revenue by share of clients (Pareto)", H);
+pub fn pareto_curve(points: &[(f64, f64)], pareto: Option<f64>, w: &ChartWords) -> String {
+    let mut svg = open(w.pareto_title, H);
     let sx = |x: f64| PAD + x * (W - 2.0 * PAD);
     let sy = |y: f64| H - PAD - y * (H - 2.0 * PAD);
     let path: Vec<String> = points
@@ -151,21 +187,23 @@ pub fn pareto_curve(points: &[(f64, f64)], pareto: Option<f64>) -> String {
     for (x, y) in points {
         let _ = write!(
             svg,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"><title>{:.1} % of clients: {:.1} % of revenue</title></circle>",
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"><title>{}</title></circle>",
             sx(*x),
             sy(*y),
-            x * 100.0,
-            y * 100.0
+            escape(&fill(
+                w.pareto_point,
+                &[&format!("{:.1}", x * 100.0), &format!("{:.1}", y * 100.0)]
+            )),
         );
     }
-    axes(&mut svg, sx, sy);
+    axes(&mut svg, sx, sy, w);
     if let Some(p) = pareto {
         let _ = write!(
             svg,
             "<line x1=\"{x:.1}\" y1=\"{PAD}\" x2=\"{x:.1}\" y2=\"{:.1}\" class=\"pareto\">\
-             <title>{:.1} % of clients bring 80 % of revenue</title></line>",
+             <title>{}</title></line>",
             H - PAD,
-            p * 100.0,
+            escape(&fill(w.pareto_mark, &[&format!("{:.1}", p * 100.0)])),
             x = sx(p),
         );
     }
@@ -174,7 +212,7 @@ pub fn pareto_curve(points: &[(f64, f64)], pareto: Option<f64>) -> String {
 }
 
 /// Percent ticks on both axes of a 0–1 × 0–1 chart, and what each axis means.
-fn axes(svg: &mut String, sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -> f64) {
+fn axes(svg: &mut String, sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -> f64, w: &ChartWords) {
     for pct in [0, 20, 40, 60, 80, 100] {
         let v = f64::from(pct) / 100.0;
         let _ = write!(
@@ -189,12 +227,14 @@ fn axes(svg: &mut String, sx: impl Fn(f64) -> f64, sy: impl Fn(f64) -> f64) {
     }
     let _ = write!(
         svg,
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">share of clients, largest revenue first</text>\
-         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">share of revenue</text>",
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>\
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>",
         W / 2.0,
         H - 4.0,
+        escape(w.axis_x),
         PAD,
         PAD - 10.0,
+        escape(w.axis_y),
     );
 }
 
@@ -204,7 +244,11 @@ mod tests {
 
     #[test]
     fn bars_carry_their_numbers_in_titles_and_scale_with_a_viewbox() {
-        let svg = vertical_bars("Calls", &[("09".into(), 4), ("10".into(), 7)], "calls");
+        let svg = vertical_bars(
+            "Calls",
+            &[("09".into(), 4), ("10".into(), 7)],
+            "{0}: {1} calls",
+        );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("viewBox=\"0 0 640 240\""));
         assert!(svg.contains("<title>09: 4 calls</title>"));
@@ -225,7 +269,8 @@ mod tests {
 
     #[test]
     fn the_pareto_curve_marks_each_point_and_the_pareto_share() {
-        let svg = pareto_curve(&[(0.0, 0.0), (0.2, 0.8), (1.0, 1.0)], Some(0.2));
+        let en = crate::web::i18n::kpi::chart_words(crate::config::Language::En);
+        let svg = pareto_curve(&[(0.0, 0.0), (0.2, 0.8), (1.0, 1.0)], Some(0.2), en);
         assert_eq!(svg.matches("<circle").count(), 3);
         assert!(svg.contains("<title>20.0 % of clients: 80.0 % of revenue</title>"));
         assert!(svg.contains("<title>20.0 % of clients bring 80 % of revenue</title>"));
@@ -234,7 +279,19 @@ mod tests {
 
     #[test]
     fn an_empty_chart_is_still_valid_svg() {
-        assert!(vertical_bars("x", &[], "calls").ends_with("</svg>"));
-        assert!(pareto_curve(&[], None).contains("<polyline"));
+        let ru = crate::web::i18n::kpi::chart_words(crate::config::Language::Ru);
+        assert!(vertical_bars("x", &[], "{1}").ends_with("</svg>"));
+        assert!(pareto_curve(&[], None, ru).contains("<polyline"));
+    }
+
+    #[test]
+    fn russian_words_keep_their_own_order() {
+        let ru = crate::web::i18n::kpi::chart_words(crate::config::Language::Ru);
+        let svg = pareto_curve(&[(0.2, 0.8)], Some(0.2), ru);
+        assert!(
+            svg.contains("<title>20.0 % клиентов: 80.0 % выручки</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains(">доля выручки</text>"));
     }
 }

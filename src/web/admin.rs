@@ -14,7 +14,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    format,
+    format, i18n,
     shell::{PageUser, Shell},
 };
 use crate::{
@@ -24,7 +24,7 @@ use crate::{
     },
     app::AppState,
     db::{self, admin::UserItem, wrapups::CustomOutcome},
-    domain::{phone::PhoneNumber, role::Permission, time::now_ms},
+    domain::{phone::PhoneNumber, role::Permission, text::fill, time::now_ms},
     error::{AppError, AppPath, AppResult},
     workspace::outcome,
 };
@@ -36,22 +36,14 @@ pub struct Notice {
     pub done: Option<String>,
 }
 
-/// The notice text of a `done` code.
-pub fn notice_text(done: Option<&str>) -> String {
-    match done.unwrap_or("") {
-        "created" => "Saved: added.",
-        "saved" => "Saved.",
-        "password" => "Password changed; the user's sessions were ended.",
-        "removed" => "Removed.",
-        "merged" => "Merged.",
-        "ran" => "Retention ran.",
-        _ => "",
-    }
-    .to_owned()
+/// The notice text of a `done` code, in the user's language.
+pub fn notice_text(pu: &PageUser, done: Option<&str>) -> String {
+    i18n::admin::texts(pu.lang).notice(done).to_owned()
 }
 
-/// Whether an error belongs on the form (else it is the page's error response).
-pub fn form_error(e: &AppError) -> Option<String> {
+/// Whether an error belongs on the form (else it is the page's error response). The
+/// validation messages come from the API layer and stay as it words them.
+pub fn form_error(e: &AppError, pu: &PageUser) -> Option<String> {
     match e {
         AppError::Validation { field, message } => Some(match field {
             Some(f) => format!("{f}: {message}"),
@@ -60,7 +52,7 @@ pub fn form_error(e: &AppError) -> Option<String> {
         AppError::Conflict { message, .. } | AppError::BadRequest { message, .. } => {
             Some(message.clone())
         }
-        AppError::NotFound(what) => Some(format!("{what} not found")),
+        AppError::NotFound(what) => Some(fill(i18n::admin::texts(pu.lang).not_found, &[what])),
         _ => None,
     }
 }
@@ -130,7 +122,7 @@ pub async fn users(
     users_page(
         &state,
         &pu,
-        notice_text(n.done.as_deref()),
+        notice_text(&pu, n.done.as_deref()),
         String::new(),
         NewAccount::default(),
     )
@@ -146,7 +138,7 @@ pub async fn create_user(
     pu.principal.require(Permission::Administer)?;
     match users::create(&state.db, &pu.principal, &f).await {
         Ok(_) => Ok(Redirect::to("/admin/users?done=created").into_response()),
-        Err(e) => match form_error(&e) {
+        Err(e) => match form_error(&e, &pu) {
             Some(msg) => users_page(&state, &pu, String::new(), msg, f).await,
             None => Err(e),
         },
@@ -181,7 +173,7 @@ pub async fn change_user(
     };
     match users::change(&state.db, &pu.principal, id, &change).await {
         Ok(()) => Ok(Redirect::to("/admin/users?done=saved").into_response()),
-        Err(e) => match form_error(&e) {
+        Err(e) => match form_error(&e, &pu) {
             Some(msg) => users_page(&state, &pu, String::new(), msg, NewAccount::default()).await,
             None => Err(e),
         },
@@ -205,7 +197,7 @@ pub async fn reset_password(
     pu.principal.require(Permission::Administer)?;
     match users::reset_password(&state.db, &pu.principal, id, &f.password).await {
         Ok(()) => Ok(Redirect::to("/admin/users?done=password").into_response()),
-        Err(e) => match form_error(&e) {
+        Err(e) => match form_error(&e, &pu) {
             Some(msg) => users_page(&state, &pu, String::new(), msg, NewAccount::default()).await,
             None => Err(e),
         },
@@ -261,7 +253,7 @@ pub async fn outcomes(
     outcomes_page(
         &state,
         &pu,
-        notice_text(n.done.as_deref()),
+        notice_text(&pu, n.done.as_deref()),
         String::new(),
         OutcomeForm::default(),
     )
@@ -295,7 +287,7 @@ pub async fn save_outcome(
     };
     match result {
         Ok(()) => Ok(Redirect::to("/admin/outcomes?done=saved").into_response()),
-        Err(e) => match form_error(&e) {
+        Err(e) => match form_error(&e, &pu) {
             Some(msg) => outcomes_page(&state, &pu, String::new(), msg, f).await,
             None => Err(e),
         },
@@ -372,7 +364,7 @@ pub async fn blocked(
     blocked_page(
         &state,
         &pu,
-        notice_text(n.done.as_deref()),
+        notice_text(&pu, n.done.as_deref()),
         String::new(),
         BlockForm::default(),
     )
@@ -400,7 +392,7 @@ pub async fn block(
             state.callers.clear();
             Ok(Redirect::to("/admin/blocked?done=created").into_response())
         }
-        Err(e) => match form_error(&e) {
+        Err(e) => match form_error(&e, &pu) {
             Some(msg) => blocked_page(&state, &pu, String::new(), msg, f).await,
             None => Err(e),
         },

@@ -23,7 +23,7 @@ use crate::{
     },
     app::AppState,
     db,
-    domain::{role::Permission, time::now_ms},
+    domain::{role::Permission, text::fill, time::now_ms},
     error::{AppError, AppPath, AppResult},
 };
 
@@ -46,6 +46,7 @@ pub async fn retention(
     Query(n): Query<Notice>,
 ) -> AppResult<Response> {
     let s = shell(&state, &pu, Permission::ReadReports).await?;
+    let t = s.a;
     let r = &state.config.retention;
     let st = db::retention::state(&state.db).await?;
     let agg = db::aggregates::state(&state.db).await?;
@@ -56,60 +57,59 @@ pub async fn retention(
     };
     let age = |d: i64| {
         if d == 0 {
-            "kept for ever".to_owned()
+            t.kept_forever.to_owned()
         } else {
-            format!("{d} days")
+            fill(t.days, &[&d])
         }
     };
     let rows = vec![
+        (t.events, age(r.events_days), when(Some(st.events_until))),
         (
-            "Call events (timelines)",
-            age(r.events_days),
-            when(Some(st.events_until)),
-        ),
-        (
-            "Raw PBX payloads",
+            t.raw_payloads,
             age(r.raw_payload_days),
             when(Some(st.raw_until)),
         ),
         (
-            "Recording links",
+            t.recordings,
             age(r.recording_days),
             when(Some(st.recordings_until)),
         ),
         (
-            "Caller numbers (replaced by a keyed hash)",
+            t.caller_numbers,
             age(r.caller_numbers_days),
             when(Some(st.numbers_until)),
         ),
     ];
     let last_run = match st.last_run_at {
-        None => "never".to_owned(),
-        Some(t) => format!(
-            "{}, {} ms, {} rows changed{}",
-            format::when(t, tz, lang),
-            st.last_run_ms.unwrap_or(0),
-            st.last_removed,
-            st.last_error
-                .map(|e| format!(" — failed: {e}"))
-                .unwrap_or_default()
+        None => t.never.to_owned(),
+        Some(at) => fill(
+            t.run_text,
+            &[
+                &format::when(at, tz, lang),
+                &st.last_run_ms.unwrap_or(0),
+                &st.last_removed,
+                &st.last_error
+                    .map(|e| fill(t.failed, &[&e]))
+                    .unwrap_or_default(),
+            ],
         ),
     };
     let aggregates = if agg.ready {
-        format!(
-            "Sums per {} minutes, built {}, last refreshed {}.",
-            agg.slot_ms / 60_000,
-            when(agg.built_at),
-            when(agg.refreshed_at)
+        fill(
+            t.aggregates_ready,
+            &[
+                &(agg.slot_ms / 60_000),
+                &when(agg.built_at),
+                &when(agg.refreshed_at),
+            ],
         )
     } else {
-        "Not built yet: reports read the calls directly until the background job has built them."
-            .to_owned()
+        t.aggregates_not.to_owned()
     };
     let page = RetentionPage {
         s,
         section: "retention",
-        notice: notice_text(n.done.as_deref()),
+        notice: notice_text(&pu, n.done.as_deref()),
         error: String::new(),
         rows,
         last_run,
@@ -174,7 +174,7 @@ pub async fn merge(
     merge_page(
         &state,
         &pu,
-        notice_text(n.done.as_deref()),
+        notice_text(&pu, n.done.as_deref()),
         String::new(),
         MergeForm::default(),
     )
@@ -199,13 +199,14 @@ pub async fn merge_post(
     };
     match result {
         Ok(moved) => {
-            let notice = format!(
-                "Merged: {} phone numbers, {} orders, {} calls, {} tasks moved.",
-                moved.phones, moved.orders, moved.calls, moved.tasks
+            let t = super::i18n::admin::texts(pu.lang);
+            let notice = fill(
+                t.merged_n,
+                &[&moved.phones, &moved.orders, &moved.calls, &moved.tasks],
             );
             merge_page(&state, &pu, notice, String::new(), MergeForm::default()).await
         }
-        Err(e) => match form_error(&e) {
+        Err(e) => match form_error(&e, &pu) {
             Some(msg) => merge_page(&state, &pu, String::new(), msg, f).await,
             None => Err(e),
         },
@@ -279,7 +280,7 @@ pub async fn create_source(
     .await
     {
         Ok(shown) => sources_page(&state, &pu, String::new(), Some(shown), String::new()).await,
-        Err(e) => match form_error(&e) {
+        Err(e) => match form_error(&e, &pu) {
             Some(msg) => sources_page(&state, &pu, msg, None, f.id).await,
             None => Err(e),
         },
@@ -295,7 +296,7 @@ pub async fn rotate_source(
     pu.principal.require(Permission::Administer)?;
     match sources::rotate(&state.db, &state.config, &state.sources, &pu.principal, &id).await {
         Ok(shown) => sources_page(&state, &pu, String::new(), Some(shown), String::new()).await,
-        Err(e) => match form_error(&e) {
+        Err(e) => match form_error(&e, &pu) {
             Some(msg) => sources_page(&state, &pu, msg, None, String::new()).await,
             None => Err(e),
         },

@@ -17,7 +17,7 @@ use crate::{
     api::audit::AuditQuery,
     app::AppState,
     db,
-    domain::role::Permission,
+    domain::{role::Permission, text::fill},
     error::{AppError, AppResult},
 };
 
@@ -51,8 +51,10 @@ pub async fn audit_page(
 ) -> AppResult<Response> {
     pu.principal.require(Permission::Administer)?;
     let show = |v: &Option<String>| v.clone().unwrap_or_default();
+    let s = Shell::load(&state, &pu, "audit").await?;
+    let m = s.m;
     let mut page = AuditPage {
-        s: Shell::load(&state, &pu, "audit").await?,
+        s,
         action: show(&q.action),
         user: show(&q.user),
         from: show(&q.from),
@@ -96,8 +98,8 @@ pub async fn audit_page(
             at: format::when(r.at, tz, pu.lang),
             who: match (r.user_login, r.token_id) {
                 (Some(l), _) => l,
-                (None, Some(t)) => format!("token {t}"),
-                _ => "system".to_owned(),
+                (None, Some(t)) => fill(m.token, &[&t]),
+                _ => m.system.to_owned(),
             },
             action: r.action,
             subject: r.subject.unwrap_or_default(),

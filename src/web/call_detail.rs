@@ -19,7 +19,7 @@ use crate::{
     api::calls::sees_numbers,
     app::AppState,
     db,
-    domain::{Role, phone::mask_digits, role::Permission},
+    domain::{Role, phone::mask_digits, role::Permission, text::fill},
     error::{AppPath, AppResult},
 };
 
@@ -31,6 +31,8 @@ pub struct EventView {
     extension: String,
     cause: String,
     duplicates: i64,
+    /// "delivered 2×", in the page's language.
+    delivered: String,
     late: bool,
     raw: String,
 }
@@ -54,6 +56,8 @@ struct DetailPage {
     client_id: i64,
     client_name: String,
     candidates: String,
+    /// "clients 3, 4", in the page's language.
+    candidates_text: String,
     started: String,
     wait: String,
     talk: String,
@@ -89,6 +93,8 @@ pub async fn call_detail(
     pu.principal.require(Permission::ReadReports)?;
     let admin = pu.principal.role == Role::Admin;
     let call = db::calls::get_call(&state.db, id).await?;
+    let s = Shell::load(&state, &pu, "calls").await?;
+    let m = s.m;
     let (tz, lang) = (state.config.time_zone, pu.lang);
     let when = |ms: i64| {
         crate::domain::time::from_ms(ms)
@@ -108,6 +114,7 @@ pub async fn call_detail(
                 extension: text(data.get("extension").or(data.get("extensions"))),
                 cause: text(data.get("cause")),
                 duplicates: e.duplicates,
+                delivered: fill(m.delivered, &[&(e.duplicates + 1)]),
                 late: e.late,
                 raw: e.raw.unwrap_or_default(),
             }
@@ -140,9 +147,15 @@ pub async fn call_detail(
     };
     let full = sees_numbers(&state, &pu.principal);
     let number = call.caller_e164.as_deref().or(call.caller_raw.as_deref());
-    let secs = |v: Option<i64>| v.map_or_else(String::new, |s| format!("{s} s"));
+    let secs = |v: Option<i64>| v.map_or_else(String::new, |x| fill(m.seconds, &[&x]));
+    let candidates = serde_json::from_str::<Vec<i64>>(&call.candidates)
+        .unwrap_or_default()
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let page = DetailPage {
-        s: Shell::load(&state, &pu, "calls").await?,
+        s,
         id,
         direction: call.direction.clone(),
         state: call.state.clone(),
@@ -153,12 +166,8 @@ pub async fn call_detail(
         caller_kind: call.caller_kind.clone(),
         client_id: call.client_id.unwrap_or(0),
         client_name,
-        candidates: serde_json::from_str::<Vec<i64>>(&call.candidates)
-            .unwrap_or_default()
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
+        candidates_text: fill(m.candidates, &[&candidates]),
+        candidates,
         started: format::when(call.started_at, tz, lang),
         wait: secs(call.wait_seconds),
         talk: secs(call.talk_seconds),

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::{
     format,
+    i18n::{self, base::Base},
     shell::{PageUser, Shell},
 };
 use crate::{
@@ -23,10 +24,10 @@ use crate::{
     db::{self, client_base::BaseFilter, operators::OperatorRef},
     domain::{
         role::Permission,
+        text::fill,
         time::{Millis, now_ms},
     },
     error::{AppError, AppPath, AppResult},
-    outbound::select::{overdue_reason, segment_label},
     reports::{charts, kpi::divide},
     segments::{abc::Abc, recompute::recompute, rfm::Segment},
 };
@@ -71,6 +72,8 @@ pub struct Line {
     pub manager: String,
     /// Do-not-call.
     pub do_not_call: bool,
+    /// "Personal manager of …" (the select's accessible name).
+    pub pm_label: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -104,20 +107,20 @@ pub struct BaseQuery {
 }
 
 /// The filter of the query; a bad value is dropped and named in the message.
-fn filter_of(q: &BaseQuery, message: &mut String) -> BaseFilter {
+fn filter_of(q: &BaseQuery, message: &mut String, t: &Base) -> BaseFilter {
     let mut f = BaseFilter::default();
     match q.segment.as_deref().filter(|s| !s.is_empty()) {
         None => {}
         Some(s) => match Segment::parse(s) {
             Some(seg) => f.segments.push(seg.code().to_owned()),
-            None => message.push_str("Unknown segment; showing every segment. "),
+            None => message.push_str(t.bad_segment),
         },
     }
     match q.abc.as_deref().filter(|s| !s.is_empty()) {
         None => {}
         Some(a) => match Abc::parse(a) {
             Some(c) => f.abc.push(c.code().to_owned()),
-            None => message.push_str("The ABC class is A, B or C; showing every class. "),
+            None => message.push_str(t.bad_abc),
         },
     }
     f.overdue = match q.overdue.as_deref() {
@@ -136,13 +139,14 @@ pub async fn client_base(
 ) -> AppResult<Response> {
     pu.principal.require(Permission::ReadReports)?;
     let s = Shell::load(&state, &pu, "client_base").await?;
+    let t = s.b;
     // Only known codes: a link must not make the page say anything it likes.
     let mut message = match q.msg.as_deref() {
-        Some("saved") => "Personal manager saved. ".to_owned(),
-        Some("recomputed") => "Segmentation recomputed. ".to_owned(),
+        Some("saved") => t.msg_saved.to_owned(),
+        Some("recomputed") => t.msg_recomputed.to_owned(),
         _ => String::new(),
     };
-    let filter = filter_of(&q, &mut message);
+    let filter = filter_of(&q, &mut message, t);
     let after = q.page.after().unwrap_or(None).unwrap_or(0);
     let run = db::segments::latest_run(&state.db).await?;
     let counts = db::segments::segment_counts(&state.db).await?;
@@ -159,30 +163,29 @@ pub async fn client_base(
             let share = divide(r.pareto_clients, r.clients);
             let points: Vec<(f64, f64)> = serde_json::from_str(&r.curve).unwrap_or_default();
             let statement = match share {
-                Some(p) => format!(
-                    "{} clients ({:.1} % of the base) bring 80 % of revenue",
-                    r.pareto_clients,
-                    p * 100.0
-                ),
-                None => "No client has ordered in the period yet.".to_owned(),
+                Some(p) => fill(t.pareto, &[&r.pareto_clients, &format!("{:.1}", p * 100.0)]),
+                None => t.no_orders_yet.to_owned(),
             };
-            let text = format!(
-                "{} clients with orders between {} and {}, {} in all; computed {}",
-                r.clients,
-                format::when(r.period_from, tz, lang),
-                format::when(r.period_to, tz, lang),
-                format::money(r.revenue_minor, cur),
-                format::when(r.computed_at, tz, lang)
+            let text = fill(
+                t.run,
+                &[
+                    &r.clients,
+                    &format::when(r.period_from, tz, lang),
+                    &format::when(r.period_to, tz, lang),
+                    &format::money(r.revenue_minor, cur),
+                    &format::when(r.computed_at, tz, lang),
+                ],
             );
-            (statement, text, charts::pareto_curve(&points, share))
+            let words = i18n::kpi::chart_words(lang);
+            (statement, text, charts::pareto_curve(&points, share, words))
         }
-        None => (
-            "The client base has not been segmented yet.".to_owned(),
-            String::new(),
-            String::new(),
-        ),
+        None => (t.not_segmented.to_owned(), String::new(), String::new()),
     };
-    let lines = pg.items.iter().map(|c| line(c, now, &state, &pu)).collect();
+    let lines = pg
+        .items
+        .iter()
+        .map(|c| line(c, now, &state, &pu, t))
+        .collect();
     let back = back_url(&q);
     let next = pg.next_cursor.map_or_else(String::new, |c| {
         let mut u = back.clone();
@@ -196,10 +199,10 @@ pub async fn client_base(
         statement,
         run: run_text,
         curve,
-        matrix: matrix(&counts),
+        matrix: matrix(&counts, t),
         segments: Segment::ALL
             .iter()
-            .map(|x| (x.code(), segment_label(x.code())))
+            .map(|x| (x.code(), t.segment(x.code())))
             .collect(),
         segment: filter.segments.first().cloned().unwrap_or_default(),
         abc: filter.abc.first().cloned().unwrap_or_default(),
@@ -213,22 +216,38 @@ pub async fn client_base(
     .into_response())
 }
 
-fn line(c: &db::client_base::BaseClient, now: Millis, state: &AppState, pu: &PageUser) -> Line {
+fn line(
+    c: &db::client_base::BaseClient,
+    now: Millis,
+    state: &AppState,
+    pu: &PageUser,
+    t: &Base,
+) -> Line {
     let r = &c.row;
     Line {
         id: r.client_id,
         name: c.name.clone(),
-        segment: segment_label(&r.segment),
+        segment: t.segment(&r.segment),
         abc: r.abc.clone(),
         rfm: format!("{}{}{}", r.r_score, r.f_score, r.m_score),
         orders: r.orders,
         revenue: format::money(r.revenue_minor, &state.config.currency),
         last_order: format::when(r.last_order_at, state.config.time_zone, pu.lang),
-        overdue: overdue_reason(c, now).unwrap_or_default(),
+        overdue: overdue_reason(c, now, t).unwrap_or_default(),
         manager_id: c.personal_manager_id.unwrap_or(0),
         manager: c.manager_name.clone().unwrap_or_default(),
         do_not_call: c.do_not_call,
+        pm_label: fill(t.pm_of, &[&c.name]),
     }
+}
+
+/// "Usually orders every 7 days; last order 186 days ago", in the page's language (the same
+/// facts as `outbound::select::overdue_reason`, which words the API's and the tasks' reasons).
+fn overdue_reason(c: &db::client_base::BaseClient, now: Millis, t: &Base) -> Option<String> {
+    let r = &c.row;
+    let gap = r.median_gap_days.filter(|_| r.overdue)?;
+    let days = (now - r.last_order_at).max(0) / crate::segments::rhythm::DAY;
+    Some(fill(t.overdue_reason, &[&gap, &days]))
 }
 
 /// This page with the current filter (without the cursor), for links and redirects.
@@ -252,12 +271,12 @@ fn back_url(q: &BaseQuery) -> String {
 }
 
 /// The segment × ABC table, segments in the order of `Segment::ALL`, then the totals.
-fn matrix(counts: &[db::segments::SegmentCount]) -> Vec<MatrixRow> {
+fn matrix(counts: &[db::segments::SegmentCount], t: &Base) -> Vec<MatrixRow> {
     let mut rows: Vec<MatrixRow> = Segment::ALL
         .iter()
         .map(|s| MatrixRow {
             code: s.code(),
-            label: segment_label(s.code()),
+            label: t.segment(s.code()),
             classes: [0; 3],
             total: 0,
             overdue: 0,
@@ -265,7 +284,7 @@ fn matrix(counts: &[db::segments::SegmentCount]) -> Vec<MatrixRow> {
         .collect();
     let mut all = MatrixRow {
         code: "",
-        label: "All scored clients",
+        label: t.all_scored,
         classes: [0; 3],
         total: 0,
         overdue: 0,

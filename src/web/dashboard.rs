@@ -12,7 +12,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    format,
+    format, i18n,
     shell::{PageUser, Shell},
 };
 use crate::{
@@ -28,12 +28,12 @@ use crate::{
 /// A KPI as a tile.
 pub struct Tile {
     /// Name.
-    pub name: &'static str,
+    pub name: String,
     /// Value, formatted ("—" when undefined).
     pub value: String,
     /// "numerator ÷ denominator", when it is a ratio or an average.
     pub parts: String,
-    /// The formula in words.
+    /// The formula in words (the user's language).
     pub formula: &'static str,
 }
 
@@ -94,7 +94,8 @@ pub(crate) fn duration(secs: f64) -> String {
     }
 }
 
-pub(crate) fn tile(name: &'static str, k: &Kpi, currency: &str) -> Tile {
+/// A KPI as a tile, with its name and formula in the page's language.
+pub(crate) fn tile(name: &str, formula: &'static str, k: &Kpi, currency: &str) -> Tile {
     let value = match (k.value, k.unit) {
         (None, _) => "—".to_owned(),
         (Some(Num::Count(n)), Unit::MinorUnits) => format::money(n, currency),
@@ -112,10 +113,10 @@ pub(crate) fn tile(name: &'static str, k: &Kpi, currency: &str) -> Tile {
         _ => String::new(),
     };
     Tile {
-        name,
+        name: name.to_owned(),
         value,
         parts,
-        formula: k.formula,
+        formula,
     }
 }
 
@@ -139,24 +140,46 @@ pub async fn dashboard(
     let (report, dist, ops) = reports::dashboard(&state.db, &state.config, &scope).await?;
     let k = &report.kpis;
     let cur = state.config.currency.as_str();
+    let t = i18n::kpi::texts(pu.lang);
     let tiles = vec![
-        tile("Offered", &k.offered, cur),
-        tile("Answered", &k.answered, cur),
-        tile("Missed", &k.missed, cur),
-        tile("Short abandons", &k.short_abandons, cur),
-        tile("Abandon rate", &k.abandon_rate, cur),
-        tile("Service level", &k.service_level, cur),
-        tile("ASA", &k.asa, cur),
-        tile("Average talk", &k.average_talk, cur),
-        tile("AHT", &k.aht, cur),
-        tile("Conversion", &k.conversion, cur),
-        tile("Revenue", &k.revenue, cur),
-        tile("Revenue per answered call", &k.revenue_per_answered, cur),
-        tile("Callbacks within 20 min", &k.callbacks_within_20_min, cur),
-        tile("Callbacks same day", &k.callbacks_same_day, cur),
-        tile("Median time to reach", &k.callback_median_seconds, cur),
-        tile("Repeat-call rate", &k.repeat_call_rate, cur),
+        tile(t.offered, t.offered_f, &k.offered, cur),
+        tile(t.answered, t.answered_f, &k.answered, cur),
+        tile(t.missed, t.missed_f, &k.missed, cur),
+        tile(t.short_abandons, t.short_abandons_f, &k.short_abandons, cur),
+        tile(t.abandon_rate, t.abandon_rate_f, &k.abandon_rate, cur),
+        tile(t.service_level, t.service_level_f, &k.service_level, cur),
+        tile(t.asa, t.asa_f, &k.asa, cur),
+        tile(t.average_talk, t.average_talk_f, &k.average_talk, cur),
+        tile(t.aht, t.aht_f, &k.aht, cur),
+        tile(t.conversion, t.conversion_f, &k.conversion, cur),
+        tile(t.revenue, t.revenue_f, &k.revenue, cur),
+        tile(
+            t.revenue_per_answered,
+            t.revenue_per_answered_f,
+            &k.revenue_per_answered,
+            cur,
+        ),
+        tile(
+            t.callbacks_20,
+            t.callbacks_20_f,
+            &k.callbacks_within_20_min,
+            cur,
+        ),
+        tile(
+            t.callbacks_day,
+            t.callbacks_day_f,
+            &k.callbacks_same_day,
+            cur,
+        ),
+        tile(
+            t.median_reach,
+            t.median_reach_f,
+            &k.callback_median_seconds,
+            cur,
+        ),
+        tile(t.repeat_rate, t.repeat_rate_f, &k.repeat_call_rate, cur),
     ];
+    let words = i18n::kpi::chart_words(pu.lang);
     let operators = ops
         .iter()
         .map(|o| OpRow {
@@ -182,9 +205,9 @@ pub async fn dashboard(
         to: rfc(scope.to),
         direction: scope.direction.clone(),
         tiles,
-        by_hour: charts::calls_by_hour(&dist),
-        waits: charts::wait_buckets(&dist),
-        load: charts::operator_load(&ops),
+        by_hour: charts::calls_by_hour(&dist, words),
+        waits: charts::wait_buckets(&dist, words),
+        load: charts::operator_load(&ops, words),
         operators,
     }
     .into_response())

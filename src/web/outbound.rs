@@ -16,16 +16,17 @@ use axum::{
 
 use super::{
     format,
+    i18n::base::Base,
     shell::{PageUser, Shell},
 };
 use crate::{
     api::outbound::{fate, preview_of},
     app::AppState,
     db::{self, operators::OperatorRef, outbound_stats::OperatorResult},
-    domain::{role::Permission, time::now_ms},
+    domain::{role::Permission, text::fill, time::now_ms},
     error::{AppError, AppResult},
     outbound::{
-        select::{Criteria, segment_label},
+        select::Criteria,
         service::{self, ListInput},
     },
     segments::rfm::Segment,
@@ -147,6 +148,8 @@ pub struct ListView {
     pub created: String,
     /// Cap.
     pub cap: i64,
+    /// "cap 3", in the page's language.
+    pub cap_text: String,
     /// Per operator.
     pub operators: Vec<OperatorResult>,
     /// Totals: tasks, done, reached, ordered.
@@ -170,10 +173,10 @@ struct OutboundPage {
     lists: Vec<ListView>,
 }
 
-fn name_of(ops: &[OperatorRef], id: i64) -> String {
+fn name_of(ops: &[OperatorRef], id: i64, t: &Base) -> String {
     ops.iter()
         .find(|o| o.id == id)
-        .map_or_else(|| format!("user {id}"), |o| o.name.clone())
+        .map_or_else(|| fill(t.user_n, &[&id]), |o| o.name.clone())
 }
 
 /// `GET /manager/outbound`: the builder; with criteria in the query, the preview.
@@ -188,7 +191,8 @@ pub async fn outbound_page(
     let created = form_urlencoded::parse(raw.as_bytes())
         .find(|(k, _)| k == "created")
         .and_then(|(_, v)| v.parse::<i64>().ok());
-    let message = created.map_or_else(String::new, |id| format!("List {id} created."));
+    let t = super::i18n::base::texts(pu.lang);
+    let message = created.map_or_else(String::new, |id| fill(t.list_created, &[&id]));
     render(&state, &pu, b, !fresh, message, String::new()).await
 }
 
@@ -203,13 +207,14 @@ async fn render(
     error: String,
 ) -> AppResult<Response> {
     let s = Shell::load(state, pu, "outbound").await?;
+    let t = s.b;
     let operators = db::operators::active_operators(&state.db).await?;
     let mut page = OutboundPage {
         s,
         b,
         segments: Segment::ALL
             .iter()
-            .map(|x| (x.code(), segment_label(x.code())))
+            .map(|x| (x.code(), t.segment(x.code())))
             .collect(),
         operators,
         preview: Vec::new(),
@@ -248,6 +253,7 @@ async fn fill_preview(state: &AppState, page: &mut OutboundPage) -> AppResult<()
     let criteria = page.b.criteria()?;
     let cap = page.b.cap()?;
     let (picked, plan) = preview_of(state, &criteria, &page.b.operators, cap).await?;
+    let t = page.s.b;
     let mut per_op: HashMap<i64, usize> = HashMap::new();
     for s in &picked {
         let id = s.client.row.client_id;
@@ -261,11 +267,11 @@ async fn fill_preview(state: &AppState, page: &mut OutboundPage) -> AppResult<()
             reason: s.reason.clone(),
             manager: s.client.manager_name.clone().unwrap_or_default(),
             goes_to: match (status, op) {
-                (_, Some(op)) => name_of(&page.operators, op),
-                ("over_cap", _) => "nobody today: every operator is at the cap".into(),
-                ("already_open", _) => "nobody: a task for this client is open already".into(),
-                ("selected", _) => "choose operators".into(),
-                _ => "nobody: no number to call".into(),
+                (_, Some(op)) => name_of(&page.operators, op, t),
+                ("over_cap", _) => t.to_over_cap.into(),
+                ("already_open", _) => t.to_already_open.into(),
+                ("selected", _) => t.to_choose.into(),
+                _ => t.to_no_number.into(),
             },
             status,
         });
@@ -277,14 +283,14 @@ async fn fill_preview(state: &AppState, page: &mut OutboundPage) -> AppResult<()
         .map(|id| {
             format!(
                 "{}: {}",
-                name_of(&page.operators, *id),
+                name_of(&page.operators, *id, t),
                 per_op.get(id).unwrap_or(&0)
             )
         })
         .collect();
-    parts.insert(0, format!("{} clients match", picked.len()));
+    parts.insert(0, fill(t.clients_match, &[&picked.len()]));
     if let Some(p) = &plan {
-        parts.push(format!("cap {} a day per operator", p.cap));
+        parts.push(fill(t.cap_day, &[&p.cap]));
     }
     page.summary = parts.join(" · ");
     Ok(())
@@ -314,6 +320,7 @@ async fn lists(state: &AppState, pu: &PageUser) -> AppResult<Vec<ListView>> {
             name: l.name,
             created: format::when(l.created_at, state.config.time_zone, pu.lang),
             cap: l.daily_cap,
+            cap_text: fill(super::i18n::base::texts(pu.lang).cap_n, &[&l.daily_cap]),
             operators: ops,
             totals,
             revenue,
@@ -333,7 +340,8 @@ pub async fn create_list(
     match create_from(&state, &pu, &b).await {
         Ok(id) => Ok(Redirect::to(&format!("/manager/outbound?created={id}")).into_response()),
         Err(e) => {
-            let why = format!("The list was not made. {}", error_text(e)?);
+            let t = super::i18n::base::texts(pu.lang);
+            let why = fill(t.not_made, &[&error_text(e)?]);
             render(&state, &pu, b, true, String::new(), why).await
         }
     }
@@ -349,9 +357,10 @@ async fn create_from(state: &AppState, pu: &PageUser, b: &Builder) -> AppResult<
         ));
     }
     let name = if b.name.is_empty() {
-        format!(
-            "Outbound {}",
-            format::when(now_ms(), state.config.time_zone, pu.lang)
+        let t = super::i18n::base::texts(pu.lang);
+        fill(
+            t.default_list_name,
+            &[&format::when(now_ms(), state.config.time_zone, pu.lang)],
         )
     } else {
         b.name.clone()

@@ -62,6 +62,12 @@ pub struct Shell {
     pub t: &'static Desk,
     /// Shared texts (sign out).
     pub tc: &'static i18n::Texts,
+    /// The manager pages' texts (the tabs, dashboard, call log, wallboard, audit).
+    pub m: &'static i18n::manager::Manager,
+    /// The client base and outbound pages' texts.
+    pub b: &'static i18n::base::Base,
+    /// The administration pages' texts.
+    pub a: &'static i18n::admin::Admin,
     /// The user's name.
     pub user_name: String,
     /// Their extension.
@@ -99,6 +105,9 @@ impl Shell {
             lang: i18n::code(pu.lang),
             t: i18n::desk::texts(pu.lang),
             tc: i18n::texts(pu.lang),
+            m: i18n::manager::texts(pu.lang),
+            b: i18n::base::texts(pu.lang),
+            a: i18n::admin::texts(pu.lang),
             user_name: pu.user.display_name.clone(),
             extension: pu.user.extension.clone().unwrap_or_default(),
             status: if ready { "ready" } else { "paused" },

@@ -13,13 +13,15 @@ use axum::{
 
 use super::{
     dashboard::{Tile, duration, tile},
+    i18n::{self, manager::Manager},
     shell::{PageUser, Shell},
 };
 use crate::{
     app::AppState,
-    domain::{role::Permission, time::now_ms},
+    config::Language,
+    domain::{role::Permission, text::fill, time::now_ms},
     error::{AppError, AppResult},
-    reports::wallboard::{self, STATE_RULE, Wallboard},
+    reports::wallboard::{self, Wallboard},
 };
 
 /// A ringing call, formatted.
@@ -55,11 +57,11 @@ pub struct OpLine {
 #[derive(Template)]
 #[template(path = "wallboard_live.html")]
 struct Live {
+    t: &'static Manager,
     ringing: Vec<RingLine>,
     operators: Vec<OpLine>,
     tiles: Vec<Tile>,
     states: String,
-    rule: &'static str,
     now_ms: i64,
 }
 
@@ -70,8 +72,11 @@ struct WallboardPage {
     live: String,
 }
 
-fn live_of(w: &Wallboard, currency: &str) -> Live {
+fn live_of(w: &Wallboard, currency: &str, lang: Language) -> Live {
+    let (t, kt) = (i18n::manager::texts(lang), i18n::kpi::texts(lang));
     let k = &w.today.kpis;
+    // "Offered today": the tile's name says the period.
+    let today = |name: &str, formula, kpi| tile(&fill(t.today, &[&name]), formula, kpi, currency);
     let states = w.operators.iter().fold([0; 4], |mut acc, o| {
         let i = ["ready", "paused", "on_call", "wrap_up"]
             .iter()
@@ -86,7 +91,7 @@ fn live_of(w: &Wallboard, currency: &str) -> Live {
             .iter()
             .map(|r| RingLine {
                 caller: r.caller.clone(),
-                direction: r.direction.clone(),
+                direction: t.direction_of(&r.direction),
                 target: [r.queue.clone().unwrap_or_default(), r.extensions.join(", ")]
                     .into_iter()
                     .filter(|s| !s.is_empty())
@@ -103,7 +108,7 @@ fn live_of(w: &Wallboard, currency: &str) -> Live {
                 name: o.name.clone(),
                 extension: o.extension.clone().unwrap_or_default(),
                 code: o.state.code(),
-                label: o.state.label(),
+                label: t.operator_state(o.state.code()),
                 since_ms: o
                     .since
                     .as_deref()
@@ -115,20 +120,17 @@ fn live_of(w: &Wallboard, currency: &str) -> Live {
             })
             .collect(),
         tiles: vec![
-            tile("Offered", &k.offered, currency),
-            tile("Answered", &k.answered, currency),
-            tile("Missed", &k.missed, currency),
-            tile("Abandon rate", &k.abandon_rate, currency),
-            tile("Service level", &k.service_level, currency),
-            tile("ASA", &k.asa, currency),
-            tile("Conversion", &k.conversion, currency),
-            tile("Revenue", &k.revenue, currency),
+            today(kt.offered, kt.offered_f, &k.offered),
+            today(kt.answered, kt.answered_f, &k.answered),
+            today(kt.missed, kt.missed_f, &k.missed),
+            today(kt.abandon_rate, kt.abandon_rate_f, &k.abandon_rate),
+            today(kt.service_level, kt.service_level_f, &k.service_level),
+            today(kt.asa, kt.asa_f, &k.asa),
+            today(kt.conversion, kt.conversion_f, &k.conversion),
+            today(kt.revenue, kt.revenue_f, &k.revenue),
         ],
-        states: format!(
-            "{} ready · {} paused · {} on a call · {} wrap-up",
-            states[0], states[1], states[2], states[3]
-        ),
-        rule: STATE_RULE,
+        states: fill(t.states, &[&states[0], &states[1], &states[2], &states[3]]),
+        t,
         now_ms: now_ms(),
     }
 }
@@ -137,7 +139,7 @@ async fn read(state: &AppState, pu: &PageUser) -> AppResult<String> {
     pu.principal.require(Permission::ReadReports)?;
     let full = state.config.full_numbers_roles.contains(&pu.principal.role);
     let w = wallboard::read(state, now_ms(), full).await?;
-    live_of(&w, &state.config.currency)
+    live_of(&w, &state.config.currency, pu.lang)
         .render()
         .map_err(|e| AppError::Internal(e.into()))
 }

@@ -18,6 +18,7 @@ mod health;
 mod live;
 mod lookup;
 mod manager;
+mod manager_i18n;
 mod orders;
 mod outbound;
 mod reports;

@@ -131,7 +131,7 @@ async fn an_outbound_lists_results_per_operator_have_exact_values() {
 
 /// Weekly (champions, A), Drifting (can't lose them, A, overdue), Newcomer (new, C), Gone
 /// (lost, C) — as in the reports test — segmented.
-async fn segmented_base(app: &TestApp) -> Vec<i64> {
+pub(crate) async fn segmented_base(app: &TestApp) -> Vec<i64> {
     let mut ids = Vec::new();
     for (i, name) in ["Weekly", "Drifting", "Newcomer", "Gone"]
         .iter()
@@ -315,7 +315,7 @@ async fn the_wallboard_shows_ringing_calls_operator_states_and_todays_kpis() {
     assert_eq!(s, 403);
 }
 
-async fn page(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+pub(crate) async fn page(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
     let r = c.get(app.url(path)).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }

@@ -1,6 +1,31 @@
-//! The words on the pages, in English and Russian.
+//! The words on the pages, in English and Russian: shared texts here, the operator's pages in
+//! `desk`, the manager's in `manager` and `base` (client base, outbound), administration in
+//! `admin`, KPI names, formulas and chart words in `kpi`. Templates with places take
+//! `{0}`, `{1}` (see `domain::text::fill`), so each language keeps its own word order.
 
+/// A struct of texts, one line per text: the field name, the English, the Russian; with the
+/// `texts(lang)` that picks the table.
+macro_rules! page_texts {
+    ($(#[$doc:meta])* $ty:ident { $($name:ident: $en:expr, $ru:expr;)* }) => {
+        $(#[$doc])*
+        pub struct $ty { $(#[doc = $en] pub $name: &'static str,)* }
+        const EN: $ty = $ty { $($name: $en,)* };
+        const RU: $ty = $ty { $($name: $ru,)* };
+        /// The texts for a language.
+        pub fn texts(lang: $crate::config::Language) -> &'static $ty {
+            match lang {
+                $crate::config::Language::En => &EN,
+                $crate::config::Language::Ru => &RU,
+            }
+        }
+    };
+}
+
+pub mod admin;
+pub mod base;
 pub mod desk;
+pub mod kpi;
+pub mod manager;
 
 use crate::config::Language;
 
