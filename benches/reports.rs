@@ -105,7 +105,7 @@ async fn parts(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<S
     agg::operator_sums(db, config, &s).await?;
     out.push(format!("operator sums {:.0} ms", ms(t)));
     let t = Instant::now();
-    let offsets = reports::speed::offsets(config.time_zone, from, to + 2 * 86_400_000);
+    let offsets = reports::speed::offsets(config.time_zone, from, to);
     let sums = q::callback_sums(db, &s, &offsets).await?;
     out.push(format!(
         "callback sums {:.0} ms ({} tasks)",

@@ -69,7 +69,7 @@ pub fn callback_speed(trips: &[CallbackTrip], operator: Option<i64>, tz: Tz) -> 
 
 /// The same figures, counted by the database (see the module docs).
 pub async fn from_database(db: &Db, s: &Scope, tz: Tz) -> DbResult<CallbackSpeed> {
-    let sums = q::callback_sums(db, s, &offsets(tz, s.from, s.to + 2 * DAY_MS)).await?;
+    let sums = q::callback_sums(db, s, &offsets(tz, s.from, s.to)).await?;
     let median_seconds = q::callback_median(db, s, sums.reached).await?;
     Ok(CallbackSpeed {
         tasks: sums.tasks,
@@ -83,11 +83,13 @@ pub async fn from_database(db: &Db, s: &Scope, tz: Tz) -> DbResult<CallbackSpeed
 const DAY_MS: Millis = 86_400_000;
 const HOUR_MS: Millis = 3_600_000;
 
-/// The UTC offsets (ms) of `tz` in force over [from, to], as `(since, offset)` pairs: the first
-/// offset holds before the second pair's instant, and so on. A task of the period was missed
-/// after `from`; one reached later than two days after `to` is not reached on the same day
-/// whatever the offset, which is why the reports ask for `to` + 2 days.
+/// The UTC offsets (ms) of `tz` that decide "the same business day" for the tasks of the
+/// period [from, to), as `(since, offset)` pairs: the first offset holds before the second
+/// pair's instant, and so on. They cover [from, to + 2 days]: a task of the period was missed
+/// after `from`, and one reached more than two days after `to` is not reached on the same day
+/// whatever the offset.
 pub fn offsets(tz: Tz, from: Millis, to: Millis) -> Vec<(Millis, Millis)> {
+    let to = to + 2 * DAY_MS;
     let at = |ms: Millis| {
         tz.timestamp_millis_opt(ms)
             .single()

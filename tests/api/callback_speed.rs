@@ -10,13 +10,7 @@ use orderline::{
 };
 use serde_json::json;
 
-use crate::helpers::{TestApp, exec, spawn_app_with};
-
-fn ms(rfc: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(rfc)
-        .unwrap()
-        .timestamp_millis()
-}
+use crate::helpers::{TestApp, exec, ms, spawn_app_with};
 
 /// A call from `from` that rings at `ring` and ends at `end` (UTC times on 2026-10-dd),
 /// answered by extension 101 at `answer` when given.

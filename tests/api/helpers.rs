@@ -498,6 +498,13 @@ pub async fn sse_at(
     }
 }
 
+/// An RFC 3339 instant in milliseconds.
+pub fn ms(rfc: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc)
+        .unwrap()
+        .timestamp_millis()
+}
+
 /// Runs a fixture statement with integer arguments (`$1`, …) on the test database.
 pub async fn exec(db: &Db, sql: &str, args: &[i64]) {
     match db {

@@ -22,17 +22,11 @@
 use orderline::{db, domain::Role};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, exec, spawn_app};
+use crate::helpers::{TestApp, exec, ms, spawn_app};
 
 const DAY: &str = "2026-11-27";
 const FROM: &str = "2026-11-27T00:00:00%2B03:00";
 const TO: &str = "2026-11-28T00:00:00%2B03:00";
-
-fn ms(rfc: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(rfc)
-        .unwrap()
-        .timestamp_millis()
-}
 
 /// Posts a call's events (times are `HH:MM:SS` on DAY, UTC, or full RFC 3339); returns its id.
 async fn call(app: &TestApp, id: &str, from: &str, events: &[(&str, &str, Option<&str>)]) -> i64 {
