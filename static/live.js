@@ -119,7 +119,10 @@
   }
 
   function connect() {
-    const es = new EventSource("/api/v1/events");
+    // Resume after the newest event the page was built with: what happened while the page
+    // loaded is replayed. On reconnects the browser's Last-Event-ID header takes precedence.
+    const from = /^\d+$/.test(d.liveFrom || "") ? "?last_event_id=" + d.liveFrom : "";
+    const es = new EventSource("/api/v1/events" + from);
     es.onopen = () => setLive("connected");
     es.onerror = () => setLive("lost"); // EventSource reconnects with Last-Event-ID itself
     ["call.ringing", "call.answered", "call.transferred", "call.ended", "callback.created", "callback.closed", "worklist.changed", "desk.status"].forEach((k) =>

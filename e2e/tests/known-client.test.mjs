@@ -212,3 +212,36 @@ test('the key r repeats the newest order', async () => {
   }
   await w.webhook(hangup('e2e-1-keys', 'normal'));
 });
+
+test('a call that rings while the desk is still connecting pops once the stream is open', async () => {
+  const op = await w.operator(USERS.op101);
+  await setPreferences(op.context, { pop_on: 'answer' });
+  await op.page.goto('/desk');
+  await openDesk(op.page);
+  await ensureReady(op.page);
+
+  // Hold the next stream request: the page is built, its stream not yet open.
+  let requested;
+  const asked = new Promise((r) => (requested = r));
+  let release;
+  const held = new Promise((r) => (release = r));
+  await op.page.route('**/api/v1/events**', async (route) => {
+    requested();
+    await held;
+    await route.continue();
+  });
+  await op.page.reload();
+  await asked;
+  assert.equal(await op.page.locator('#live').getAttribute('data-state'), 'connecting');
+
+  const ring = await w.webhook(ringing('e2e-loading', '+74957771111', ['101']));
+  const callId = ring.json.events[0].call_id;
+  release();
+
+  const pop = await op.pops.waitFor(callId);
+  assert.equal(pop.path, '/desk');
+  assert.equal(await op.page.locator(`#pops .pop[data-call-id="${callId}"]`).count(), 1, 'one pop');
+  await op.page.unroute('**/api/v1/events**');
+  await w.webhook(hangup('e2e-loading', 'cancel'));
+  await op.page.locator(`#pops .pop[data-call-id="${callId}"]`).waitFor({ state: 'detached' });
+});

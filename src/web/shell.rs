@@ -88,6 +88,10 @@ pub struct Shell {
     pub manager: bool,
     /// Whether the administration pages are open to this user.
     pub admin: bool,
+    /// The newest live event when the page was built: the live script resumes after it, so
+    /// an event that lands between the page's queries and the stream's subscription (a call
+    /// ringing while the desk reloads) is replayed instead of lost.
+    pub live_from: i64,
 }
 
 impl Shell {
@@ -97,6 +101,11 @@ impl Shell {
         pu: &PageUser,
         page: &'static str,
     ) -> Result<Shell, AppError> {
+        // Read first: everything after it reaches the page through the stream's replay, and
+        // everything before it is already in what the page's own queries read.
+        let live_from = db::live::id_range(&state.db)
+            .await?
+            .map_or(0, |(_, newest)| newest);
         let ready = db::operators::is_ready(&state.db, pu.user.id).await?;
         let prefs = db::wrapups::preferences(&state.db, pu.user.id).await?;
         let until = crate::domain::time::now_ms() + 86_400_000;
@@ -118,6 +127,7 @@ impl Shell {
             tasks_due,
             manager: pu.principal.role.can(Permission::ReadReports),
             admin: pu.principal.role.can(Permission::Administer),
+            live_from,
         })
     }
 }

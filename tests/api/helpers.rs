@@ -305,20 +305,7 @@ impl TestApp {
         token: Option<&str>,
         last_event_id: Option<&str>,
     ) -> SseStream {
-        let mut req = client.get(self.url("/api/v1/events"));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(id) = last_event_id {
-            req = req.header("Last-Event-ID", id);
-        }
-        let r = req.send().await.unwrap();
-        assert_eq!(r.status(), 200, "SSE subscribe");
-        SseStream {
-            response: r,
-            buffer: String::new(),
-            ticks: false,
-        }
+        sse_url(client, self.url("/api/v1/events"), token, last_event_id).await
     }
 }
 
@@ -482,7 +469,24 @@ pub async fn sse_at(
     token: Option<&str>,
     last_event_id: Option<&str>,
 ) -> SseStream {
-    let mut req = client.get(format!("{base}/api/v1/events"));
+    sse_url(
+        client,
+        format!("{base}/api/v1/events"),
+        token,
+        last_event_id,
+    )
+    .await
+}
+
+/// Opens an SSE stream at a full URL (which may carry `?last_event_id=`), with a token and a
+/// `Last-Event-ID` header when given.
+pub async fn sse_url(
+    client: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    last_event_id: Option<&str>,
+) -> SseStream {
+    let mut req = client.get(&url);
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -490,7 +494,7 @@ pub async fn sse_at(
         req = req.header("Last-Event-ID", id);
     }
     let r = req.send().await.unwrap();
-    assert_eq!(r.status(), 200, "SSE subscribe at {base}");
+    assert_eq!(r.status(), 200, "SSE subscribe at {url}");
     SseStream {
         response: r,
         buffer: String::new(),

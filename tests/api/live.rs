@@ -9,7 +9,9 @@
 use orderline::{app::App, domain::Role, domain::time::now_ms};
 use serde_json::{Value, json};
 
-use crate::helpers::{SseEvent, SseStream, TestApp, backend_url, spawn_app, spawn_app_with};
+use crate::helpers::{
+    SseEvent, SseStream, TestApp, backend_url, spawn_app, spawn_app_with, sse_url,
+};
 
 const PW: &str = "correct-horse-battery";
 
@@ -282,6 +284,34 @@ async fn a_reconnect_with_last_event_id_replays_what_was_missed_then_goes_on_liv
         got.push(e.data["pbx_call_id"].as_str().unwrap().to_owned());
     }
     assert_eq!(got, ["r-2", "r-3", "r-4"]);
+}
+
+#[tokio::test]
+async fn a_call_that_rings_while_the_desk_loads_reaches_the_page_through_the_replay() {
+    // Arrange: the desk page is built, then the phone rings before its stream is open.
+    let app = spawn_app().await;
+    let (_, olga) = operator(&app, "olga", Some("101")).await;
+    ring(&app, "before-page", &["101"]).await;
+    let page = olga.get(app.url("/desk")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    let from = html
+        .split("data-live-from=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the desk names the event it was built after")
+        .to_owned();
+    ring(&app, "while-loading", &["101"]).await;
+
+    // Act: the live script resumes from the page's event, as its URL says.
+    let url = app.url(&format!("/api/v1/events?last_event_id={from}"));
+    let mut stream = sse_url(&olga, url, None, None).await;
+
+    // Assert: only what came after the page, and it is not lost.
+    let pop = next_of(&mut stream, "call.ringing").await;
+    assert_eq!(pop.data["pbx_call_id"], "while-loading");
+    ring(&app, "live", &["101"]).await;
+    let next = next_of(&mut stream, "call.ringing").await;
+    assert_eq!(next.data["pbx_call_id"], "live");
 }
 
 #[tokio::test]
