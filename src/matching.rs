@@ -72,14 +72,24 @@ impl CallerMatch {
 
 /// Classifies and looks up a caller id as a PBX or a person sent it.
 pub async fn match_caller(db: &Db, region: PhoneRegion, raw: &str) -> DbResult<CallerMatch> {
+    Ok(match_and_block(db, region, raw).await?.0)
+}
+
+/// [`match_caller`], and whether the number is on the block list (never for a withheld,
+/// internal or invalid one), read in the same statement.
+pub async fn match_and_block(
+    db: &Db,
+    region: PhoneRegion,
+    raw: &str,
+) -> DbResult<(CallerMatch, bool)> {
     let number = match CallerNumber::classify(raw, region) {
         CallerNumber::External(n) => n,
-        CallerNumber::Anonymous => return Ok(empty(None, MatchKind::Anonymous)),
+        CallerNumber::Anonymous => return Ok((empty(None, MatchKind::Anonymous), false)),
         // `number` is E.164 or null; an extension is neither.
-        CallerNumber::Internal(_) => return Ok(empty(None, MatchKind::Internal)),
-        CallerNumber::Invalid(_) => return Ok(empty(None, MatchKind::Unknown)),
+        CallerNumber::Internal(_) => return Ok((empty(None, MatchKind::Internal), false)),
+        CallerNumber::Invalid(_) => return Ok((empty(None, MatchKind::Unknown), false)),
     };
-    let rows = db::clients::lookup_by_e164(db, number.e164()).await?;
+    let (rows, blocked) = db::lookup::by_e164(db, number.e164()).await?;
     let kind = match rows.len() {
         0 => MatchKind::Unknown,
         1 => MatchKind::Client,
@@ -97,11 +107,12 @@ pub async fn match_caller(db: &Db, region: PhoneRegion, raw: &str) -> DbResult<C
             }),
         })
         .collect();
-    Ok(CallerMatch {
+    let caller = CallerMatch {
         number: Some(number.e164().to_owned()),
         matches,
         kind,
-    })
+    };
+    Ok((caller, blocked))
 }
 
 fn empty(number: Option<String>, kind: MatchKind) -> CallerMatch {

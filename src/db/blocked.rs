@@ -1,4 +1,5 @@
-//! The block list: numbers whose calls are recorded as blocked.
+//! The block list: numbers whose calls are recorded as blocked. Whether a caller's number is
+//! on it is read with the caller look-up (`db::lookup`).
 
 use serde::Serialize;
 use sqlx::FromRow;
@@ -14,17 +15,6 @@ pub struct Blocked {
     pub reason: Option<String>,
     /// When (ms).
     pub created_at: i64,
-}
-
-/// Whether a number is blocked.
-pub async fn is_blocked(db: &Db, e164: &str) -> DbResult<bool> {
-    // COUNT(*) is BIGINT on both backends (a bare `SELECT 1` is INT4 on PostgreSQL).
-    const SQL: &str = "SELECT COUNT(*) FROM blocked_numbers WHERE e164 = $1";
-    let n: i64 = with_pool!(db, |p| sqlx::query_scalar(SQL)
-        .bind(e164)
-        .fetch_one(p)
-        .await)?;
-    Ok(n > 0)
 }
 
 /// Blocks a number (again: updates the reason).

@@ -362,39 +362,6 @@ pub async fn get_client_tx(tx: &mut Tx, id: i64) -> DbResult<Client> {
     Ok(row.into_client(phones))
 }
 
-/// One candidate of a caller lookup.
-#[derive(Clone, Debug, FromRow)]
-pub struct LookupRow {
-    /// Client id.
-    pub client_id: i64,
-    /// Display name.
-    pub name: String,
-    /// Company.
-    pub company: Option<String>,
-    /// Personal manager's login.
-    pub manager_login: Option<String>,
-    /// Personal manager's extension.
-    pub manager_extension: Option<String>,
-    /// Last order (ms), if any.
-    pub last_order_at: Option<i64>,
-}
-
-/// Every live client that has this exact E.164 number, the most recently ordering first
-/// (then the most recently updated: a fresh record is likelier the right one).
-pub async fn lookup_by_e164(db: &Db, e164: &str) -> DbResult<Vec<LookupRow>> {
-    const SQL: &str = "SELECT c.id AS client_id, c.name, c.company, u.login AS manager_login, \
-        u.extension AS manager_extension, \
-        (SELECT MAX(o.created_at) FROM orders o WHERE o.client_id = c.id) AS last_order_at \
-        FROM client_phones ph JOIN clients c ON c.id = ph.client_id \
-        LEFT JOIN users u ON u.id = c.personal_manager_id AND u.active \
-        WHERE ph.e164 = $1 AND c.deleted_at IS NULL \
-        ORDER BY last_order_at DESC NULLS LAST, c.updated_at DESC, c.id LIMIT 20";
-    Ok(with_pool!(db, |p| sqlx::query_as(SQL)
-        .bind(e164)
-        .fetch_all(p)
-        .await)?)
-}
-
 /// Counts live clients.
 pub async fn count_clients(db: &Db) -> DbResult<i64> {
     Ok(with_pool!(db, |p| sqlx::query_scalar(

@@ -17,6 +17,7 @@ pub mod client_base;
 pub mod clients;
 pub mod direct;
 pub mod live;
+pub mod lookup;
 pub mod multi_row;
 pub mod operators;
 pub mod order_export;

@@ -80,13 +80,8 @@ impl CallerCache {
         {
             return Ok((e.0.clone(), e.1));
         }
-        let caller = matching::match_caller(&state.db, state.config.default_region, raw).await?;
-        let blocked = match (&caller.number, caller.kind) {
-            (Some(n), MatchKind::Client | MatchKind::Ambiguous | MatchKind::Unknown) => {
-                db::blocked::is_blocked(&state.db, n).await?
-            }
-            _ => false,
-        };
+        let (caller, blocked) =
+            matching::match_and_block(&state.db, state.config.default_region, raw).await?;
         if self.entries.len() >= CALLER_CACHE_MAX {
             self.entries.retain(|_, e| e.2.elapsed() < CALLER_TTL);
         }

@@ -464,6 +464,44 @@ async fn a_call_from_a_blocked_number_is_blocked_with_no_callback_and_no_pop() {
 }
 
 #[tokio::test]
+async fn a_clients_number_on_the_block_list_is_blocked_and_still_named_and_others_are_not() {
+    // Arrange: the look-up reads the client and the block list in one statement.
+    let app = spawn_app().await;
+    app.create_client(json!({"name": "Спам Спамович", "phones": ["+7 495 555-00-01"]}))
+        .await;
+    app.create_client(json!({"name": "Честный Клиент", "phones": ["+7 495 555-00-02"]}))
+        .await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/blocked-numbers",
+            &app.admin_token,
+            &json!({"number": "+7 495 555-00-01"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    // Act
+    let answers = app
+        .post_each(&[
+            json!({"call_id": "spam", "type": "ringing", "from": "+74955550001"}),
+            json!({"call_id": "honest", "type": "ringing", "from": "+74955550002"}),
+            json!({"call_id": "stranger", "type": "ringing", "from": "+74955550003"}),
+        ])
+        .await;
+
+    // Assert
+    assert_eq!(answers[0]["caller"]["blocked"], true, "{}", answers[0]);
+    assert_eq!(answers[0]["caller"]["kind"], "client", "{}", answers[0]);
+    assert_eq!(app.call_by_pbx_id("spam").await["state"], "blocked");
+    for (answer, id) in answers[1..].iter().zip(["honest", "stranger"]) {
+        assert_eq!(answer["caller"]["blocked"], false, "{answer}");
+        assert_eq!(app.call_by_pbx_id(id).await["state"], "ringing");
+    }
+    assert_eq!(answers[1]["caller"]["kind"], "client");
+    assert_eq!(answers[2]["caller"]["kind"], "unknown");
+}
+
+#[tokio::test]
 async fn a_short_abandon_creates_a_callback_by_default() {
     // Arrange
     let app = spawn_app().await;
