@@ -222,14 +222,17 @@ pub async fn update_calls(tx: &mut BatchTx<'_>, rows: &[Derived]) -> DbResult<()
         head: "WITH v (id, state, direction, forwarded, transferred, queue, extensions, answered_extension, cause, \
                recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, talk_seconds, \
                event_count, updated_at) AS (",
-        tail: ") UPDATE calls SET (state, direction, forwarded, transferred, queue, extensions, answered_extension, \
-               operator_id, cause, recording_url, forwarded_from, started_at, answered_at, ended_at, wait_seconds, \
-               talk_seconds, event_count, updated_at) = (SELECT v.state, v.direction, v.forwarded, v.transferred, \
-               v.queue, v.extensions, v.answered_extension, \
-               (SELECT u.id FROM users u WHERE u.extension = v.answered_extension AND u.active), v.cause, \
-               v.recording_url, v.forwarded_from, v.started_at, v.answered_at, v.ended_at, v.wait_seconds, \
-               v.talk_seconds, v.event_count, v.updated_at FROM v WHERE v.id = calls.id) \
-               WHERE calls.id IN (SELECT id FROM v)",
+        // `UPDATE … FROM v` (both backends): a join by id, planned in a fraction of the time
+        // of the row-subquery form this had (`SET (…) = (SELECT … FROM v WHERE v.id =
+        // calls.id)`, which also scanned v once per call).
+        tail: ") UPDATE calls SET state = v.state, direction = v.direction, forwarded = v.forwarded, \
+               transferred = v.transferred, queue = v.queue, extensions = v.extensions, \
+               answered_extension = v.answered_extension, \
+               operator_id = (SELECT u.id FROM users u WHERE u.extension = v.answered_extension AND u.active), \
+               cause = v.cause, recording_url = v.recording_url, forwarded_from = v.forwarded_from, \
+               started_at = v.started_at, answered_at = v.answered_at, ended_at = v.ended_at, \
+               wait_seconds = v.wait_seconds, talk_seconds = v.talk_seconds, event_count = v.event_count, \
+               updated_at = v.updated_at FROM v WHERE calls.id = v.id",
         cols: &[
             Int, Text, Text, Bool, Bool, Text, Text, Text, Text, Text, Text, Int, Int, Int, Int,
             Int, Int, Int,
