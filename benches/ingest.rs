@@ -164,12 +164,29 @@ async fn run(p: Params) -> anyhow::Result<()> {
 
     let poster = Poster::new(addr);
     warm_up(&poster, p.concurrency).await;
+    // Then the run's own mix for BENCH_WARMUP seconds (default 2), not counted: a service that
+    // has been taking calls has its database connections open, their statements prepared and
+    // the server processes' caches filled. Without it the first second of a PostgreSQL run
+    // held most of the webhooks over 10 ms (docs/BENCHMARKS.md).
+    let warm = Params {
+        seconds: support::env("BENCH_WARMUP", 2),
+        ..p
+    };
+    if warm.seconds > 0 {
+        let discard = Arc::new(Stats::default());
+        match p.rate {
+            0 => flat_out(&poster, &warm, "warm", discard).await,
+            _ => paced(&poster, &warm, "warm", discard).await,
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let before = metrics(&base).await;
     let started = Instant::now();
     let _ = stats.started.set(started);
     if p.rate == 0 {
-        flat_out(&poster, &p, stats.clone()).await;
+        flat_out(&poster, &p, "bench", stats.clone()).await;
     } else {
-        paced(&poster, &p, stats.clone()).await;
+        paced(&poster, &p, "bench", stats.clone()).await;
     }
     let elapsed = started.elapsed();
     drain(&stats).await;
@@ -180,7 +197,7 @@ async fn run(p: Params) -> anyhow::Result<()> {
         elapsed,
         config.database.sqlite_synchronous_full,
     );
-    batch_sizes(&base, elapsed).await;
+    batch_sizes(&base, elapsed, &before).await;
     Ok(())
 }
 
@@ -208,39 +225,56 @@ async fn drain(stats: &Stats) {
     }
 }
 
-/// The writer's mean batch size, from the server's own metrics.
-async fn batch_sizes(base: &str, elapsed: Duration) {
+/// The server's metrics as name (with labels) → value.
+type Metrics = std::collections::BTreeMap<String, f64>;
+
+async fn metrics(base: &str) -> Metrics {
     let Ok(r) = reqwest::get(format!("{base}/metrics")).await else {
-        return;
+        return Metrics::new();
     };
     let text = r.text().await.unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let (name, v) = l.rsplit_once(' ')?;
+            Some((name.to_owned(), v.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The writer's batches and where slow webhooks spent their time, from the server's own
+/// metrics: what they gained since `before` (taken when the clock started, after the warm-up).
+async fn batch_sizes(base: &str, elapsed: Duration, before: &Metrics) {
+    let after = metrics(base).await;
+    let value = |name: &str| {
+        after
+            .get(name)
+            .map(|v| v - before.get(name).copied().unwrap_or(0.0))
+    };
     // The slowest transactions: the histogram's upper buckets, to tell a stalled writer (one
     // long transaction) from requests waiting for a core.
-    let buckets: Vec<&str> = text
-        .lines()
-        .filter(|l| l.starts_with("ingest_batch_seconds_bucket"))
+    let mut keys: Vec<(f64, &String)> = after
+        .keys()
+        .filter(|k| k.starts_with("ingest_batch_seconds_bucket"))
+        .map(|k| {
+            let le = k.split('"').nth(1).and_then(|v| v.parse().ok());
+            (le.unwrap_or(f64::INFINITY), k)
+        })
+        .collect();
+    keys.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let buckets: Vec<String> = keys
+        .iter()
+        .map(|(_, k)| format!("{k} {}", value(k).unwrap_or(0.0)))
         .collect();
     if !buckets.is_empty() {
         println!("writer transaction time histogram: {}", buckets.join(" | "));
     }
-    // Where slow webhooks spent their time: the reads before the writer, or the writer.
     for phase in ["webhook_prepare_seconds", "webhook_store_seconds"] {
-        let count = |le: &str| {
-            text.lines()
-                .find(|l| l.starts_with(&format!("{phase}_bucket{{le=\"{le}\"}}")))
-                .and_then(|l| l.split_whitespace().last())
-                .and_then(|v| v.parse::<f64>().ok())
-        };
+        let count = |le: &str| value(&format!("{phase}_bucket{{le=\"{le}\"}}"));
         if let (Some(fast), Some(all)) = (count("0.01"), count("+Inf")) {
             println!("{phase}: {} of {all} over 10 ms", all - fast);
         }
     }
-    let value = |name: &str| {
-        text.lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().last())
-            .and_then(|v| v.parse::<f64>().ok())
-    };
     if let (Some(sum), Some(count)) = (
         value("ingest_batch_events_sum"),
         value("ingest_batch_events_count"),
@@ -323,9 +357,20 @@ fn pbx_call_id(block: &str) -> Option<String> {
     v["pbx_call_id"].as_str().map(str::to_owned)
 }
 
+/// The counted run draws the same calls as ever (salt 0); the warm-up others, so that it does
+/// not leave the run's own numbers with open tasks.
+fn salt(prefix: &str) -> u64 {
+    if prefix == "bench" { 0 } else { 1_000_000 }
+}
+
 /// The events of one call, and the extensions that ring.
-fn scenario(rng: &mut StdRng, n: u64, operators: usize) -> (Vec<serde_json::Value>, Vec<String>) {
-    let id = format!("bench-{n}");
+fn scenario(
+    rng: &mut StdRng,
+    prefix: &str,
+    n: u64,
+    operators: usize,
+) -> (Vec<serde_json::Value>, Vec<String>) {
+    let id = format!("{prefix}-{n}");
     let exts: Vec<String> = (0..rng.random_range(1..=3))
         .map(|_| format!("{}", 1000 + rng.random_range(0..operators)))
         .collect();
@@ -392,11 +437,11 @@ async fn warm_up(poster: &Poster, n: usize) {
 /// A fixed rate, one event per tick, each its own request. A call's later events are sent
 /// about 0.2 s and 0.5 s after its ring (as a PBX would), so that its events do not overtake
 /// each other in flight.
-async fn paced(poster: &Poster, p: &Params, stats: Arc<Stats>) {
+async fn paced(poster: &Poster, p: &Params, prefix: &str, stats: Arc<Stats>) {
     let total = p.rate * p.seconds;
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / p.rate as f64));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let mut rng = StdRng::seed_from_u64(1);
+    let mut rng = StdRng::seed_from_u64(salt(prefix) + 1);
     let mut later: std::collections::BTreeMap<(u64, u64), (serde_json::Value, Vec<String>)> =
         Default::default();
     let (mut calls, mut seq) = (0, 0);
@@ -406,7 +451,7 @@ async fn paced(poster: &Poster, p: &Params, stats: Arc<Stats>) {
         let (event, exts) = if due {
             later.pop_first().map(|(_, v)| v).unwrap_or_default()
         } else {
-            let (events, exts) = scenario(&mut rng, calls, p.operators);
+            let (events, exts) = scenario(&mut rng, prefix, calls, p.operators);
             calls += 1;
             let mut it = events.into_iter();
             let first = it.next().unwrap_or_default();
@@ -425,18 +470,19 @@ async fn paced(poster: &Poster, p: &Params, stats: Arc<Stats>) {
 }
 
 /// As fast as possible with `concurrency` workers, each posting its calls in order.
-async fn flat_out(poster: &Poster, p: &Params, stats: Arc<Stats>) {
+async fn flat_out(poster: &Poster, p: &Params, prefix: &str, stats: Arc<Stats>) {
     let deadline = Instant::now() + Duration::from_secs(p.seconds);
     let counter = Arc::new(AtomicU64::new(0));
     let mut workers = Vec::new();
     for w in 0..p.concurrency {
         let (poster, stats, counter) = (poster.clone(), stats.clone(), counter.clone());
         let operators = p.operators;
+        let prefix = prefix.to_owned();
         workers.push(tokio::spawn(async move {
-            let mut rng = StdRng::seed_from_u64(w as u64);
+            let mut rng = StdRng::seed_from_u64(salt(&prefix) + w as u64);
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
-                let (events, exts) = scenario(&mut rng, n, operators);
+                let (events, exts) = scenario(&mut rng, &prefix, n, operators);
                 for e in events {
                     post(&poster, &e, &exts, &stats).await;
                 }
