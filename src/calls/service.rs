@@ -13,7 +13,7 @@ use super::{
 use crate::{
     config::CallsConfig,
     db::{
-        DbResult, call_batch as batch,
+        DbResult, call_batch as batch, call_load,
         calls::{CallHead, Derived, EventRow, NewCall, NewEvent},
         direct::BatchTx,
     },
@@ -94,27 +94,20 @@ pub async fn apply_batch(
 ) -> DbResult<Vec<Outcome>> {
     let work = group_by_call(items);
     let (mut heads, named) = find_or_create(tx, items, &work, now).await?;
-    let inserted = store_events(tx, items, &heads).await?;
+    // Every call's events and its number's open tasks are loaded with the insert (one round
+    // trip on PostgreSQL, `call_load`); a call whose events were all redeliveries ignores them.
+    let ids: Vec<i64> = heads.values().map(|(h, _)| h.id).collect();
+    let numbers: Vec<&str> = heads
+        .values()
+        .filter_map(|(h, _)| h.caller_e164.as_deref())
+        .collect();
+    let (inserted, mut events, mut open) = store_events(tx, items, &heads, &ids, &numbers).await?;
     let mut outcomes: Vec<Option<Outcome>> = vec![None; items.len()];
     let changed: Vec<&CallWork> = work
         .iter()
         .filter(|w| w.items.iter().any(|&i| inserted[i]))
         .collect();
-    let ids: Vec<i64> = changed
-        .iter()
-        .filter_map(|w| heads.get(&w.key).map(|(h, _)| h.id))
-        .collect();
-    let mut events = batch::events_of_calls(tx, &ids).await?;
     let mut rewrites = Vec::with_capacity(changed.len());
-    let numbers: Vec<&str> = changed
-        .iter()
-        .filter_map(|w| {
-            heads
-                .get(&w.key)
-                .and_then(|(h, _)| h.caller_e164.as_deref())
-        })
-        .collect();
-    let mut open = crate::db::callbacks::open_numbers(tx, &numbers).await?;
     for w in &changed {
         let Some((head, created)) = heads.remove(&w.key) else {
             continue;
@@ -253,12 +246,15 @@ fn creator<'i, 'a>(items: &'i [Item<'a>], w: &CallWork) -> &'i Item<'a> {
         .unwrap_or(&items[w.items[0]])
 }
 
-/// Stores the batch's events; returns, per item, whether it was new (not a redelivery).
+/// Stores the batch's events and loads the calls' events and open-task numbers; returns, per
+/// item, whether it was new (not a redelivery), then what was loaded.
 async fn store_events(
     tx: &mut BatchTx<'_>,
     items: &[Item<'_>],
     heads: &Heads,
-) -> DbResult<Vec<bool>> {
+    call_ids: &[i64],
+    numbers: &[&str],
+) -> DbResult<(Vec<bool>, EventsByCall, callbacks::OpenNumbers)> {
     let data: Vec<String> = items
         .iter()
         .map(|it| serde_json::to_string(&it.p.event))
@@ -282,7 +278,8 @@ async fn store_events(
             raw: &it.p.event.raw,
         });
     }
-    let mut stored = batch::insert_events(tx, &rows).await?;
+    let loaded = call_load::store_and_load(tx, &rows, call_ids, numbers).await?;
+    let mut stored = loaded.stored;
     let mut fresh = Vec::with_capacity(items.len());
     let mut dups: Vec<(&str, &str, i64)> = Vec::new();
     for it in items {
@@ -303,8 +300,11 @@ async fn store_events(
     }
     // One statement for all of them (a round trip each on PostgreSQL otherwise).
     batch::count_duplicates(tx, &dups).await?;
-    Ok(fresh)
+    Ok((fresh, loaded.events, loaded.open))
 }
+
+/// Every stored event of some calls, by call id.
+type EventsByCall = std::collections::HashMap<i64, Vec<EventRow>>;
 
 /// The call an event starts (or the caller it names, for a call started without one).
 fn new_call<'a>(source_id: &'a str, p: &'a Prepared, candidates: &'a str, now: i64) -> NewCall<'a> {

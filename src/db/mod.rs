@@ -10,6 +10,7 @@ pub mod audit;
 pub mod blocked;
 pub mod bulk;
 pub mod call_batch;
+pub mod call_load;
 pub mod call_log;
 pub mod callbacks;
 pub mod calls;
