@@ -1,4 +1,5 @@
-//! The writer: one task per instance that applies call events in group commits.
+//! The writers: tasks that apply call events in group commits (one on SQLite, two on
+//! PostgreSQL).
 //!
 //! Webhook handlers hand their events over a channel and wait for the answer. The writer
 //! takes whatever is queued (up to `MAX_BATCH` events) and applies it in ONE transaction, so a
@@ -12,10 +13,14 @@
 //! (`db::direct`): the whole batch transaction is plain function calls there, instead of a
 //! hand-off to sqlx's connection thread for each of its ~10 statements (each hand-off cost
 //! 0.3–0.5 ms under load). Jobs that arrive meanwhile queue up and form the next batch. On
-//! PostgreSQL (and an in-memory SQLite database) it is a Tokio task on the pool. One writer
-//! there too: two writers taking batches in turn were measured no faster on two cores — at
-//! 1,000 events/s webhook p99 29–72 ms against 20–31 ms with one, flat out 1,700–2,200
-//! events/s against 2,400 (smaller batches, the same CPU spent on more transactions).
+//! PostgreSQL (and an in-memory SQLite database) writers are Tokio tasks on the pool, taking
+//! batches from one queue in turn. PostgreSQL gets two: a transaction there is a chain of
+//! round trips, each statement running on one server process, so one writer left a core idle
+//! while the webhooks queued behind it — at 1,000 events/s webhook p99 6.2–6.8 ms with two
+//! against 6.7–11.5 ms with one, flat out the same 4,000–4,200 events/s (docs/BENCHMARKS.md;
+//! an earlier try, when each batch had more round trips, measured no gain). Rows are locked per
+//! call, so two batches with events of one call apply one after the other; the writers publish
+//! in commit order (`Ctx::order`).
 
 use std::{sync::Arc, time::Duration};
 
@@ -50,15 +55,35 @@ pub struct Writer {
     tx: mpsc::Sender<Job>,
 }
 
+/// The job queue, shared by the writers (one takes a batch while another commits its own).
+type Queue = Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>;
+
+/// Writers on PostgreSQL: while one transaction waits for its statements (each runs on one
+/// server process) or its commit, the next batch is already being applied on another
+/// connection. The outbox lock orders their commits' live events.
+const PG_WRITERS: usize = 2;
+
 struct Ctx {
     db: Db,
     hub: Hub,
     cfg: CallsConfig,
     instance: String,
-    /// The dedicated SQLite connection, when the database is a file.
+    /// The dedicated SQLite connection, when the database is a file (one writer then).
     direct: Option<DirectConn>,
     /// With the dedicated connection: the task that publishes each batch's live events.
     publisher: Option<mpsc::UnboundedSender<Vec<LiveRow>>>,
+    /// Held from just before a commit until its live events are published, so that the
+    /// writers publish in commit order (= outbox id order): a call's answer is never announced
+    /// before its ring, which another writer committed first.
+    order: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A committed batch: each job's outcomes, the live events to publish, and the turn to
+/// publish them.
+struct Committed {
+    outcomes: Vec<Vec<Outcome>>,
+    live: Vec<LiveRow>,
+    turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl Writer {
@@ -72,6 +97,7 @@ impl Writer {
             instance,
             direct: None,
             publisher: None,
+            order: Arc::default(),
         };
         tokio::spawn(start_run(rx, ctx));
         Writer { tx }
@@ -99,6 +125,7 @@ impl Writer {
 /// Opens the dedicated connection on an SQLite file and moves the writer to a thread of its
 /// own; otherwise runs it here. Jobs submitted meanwhile wait in the channel.
 async fn start_run(rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
+    let rx: Queue = Arc::new(tokio::sync::Mutex::new(rx));
     if let Db::Sqlite(pool) = &ctx.db {
         match DirectConn::open(pool).await {
             Ok(Some(conn)) => {
@@ -121,6 +148,20 @@ async fn start_run(rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
             }
         }
     }
+    if matches!(ctx.db, Db::Postgres(_)) {
+        for _ in 1..PG_WRITERS {
+            let other = Ctx {
+                db: ctx.db.clone(),
+                hub: ctx.hub.clone(),
+                cfg: ctx.cfg.clone(),
+                instance: ctx.instance.clone(),
+                direct: None,
+                publisher: None,
+                order: ctx.order.clone(),
+            };
+            tokio::spawn(run(rx.clone(), other));
+        }
+    }
     run(rx, ctx).await;
 }
 
@@ -141,19 +182,27 @@ fn spawn_publisher(hub: Hub) -> mpsc::UnboundedSender<Vec<LiveRow>> {
     tx
 }
 
-async fn run(mut rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
-    while let Some(first) = rx.recv().await {
-        let mut jobs = vec![first];
-        let mut size = jobs[0].events.len();
-        while size < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => {
-                    size += job.events.len();
-                    jobs.push(job);
+async fn run(queue: Queue, mut ctx: Ctx) {
+    loop {
+        // The queue is held only while taking a batch, not while applying it.
+        let (jobs, size) = {
+            let mut rx = queue.lock().await;
+            let Some(first) = rx.recv().await else {
+                return;
+            };
+            let mut jobs = vec![first];
+            let mut size = jobs[0].events.len();
+            while size < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => {
+                        size += job.events.len();
+                        jobs.push(job);
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => break,
             }
-        }
+            (jobs, size)
+        };
         metrics::histogram!("ingest_batch_events").record(size as f64);
         let started = std::time::Instant::now();
         process(&mut ctx, jobs).await;
@@ -163,7 +212,7 @@ async fn run(mut rx: mpsc::Receiver<Job>, mut ctx: Ctx) {
 
 async fn process(ctx: &mut Ctx, jobs: Vec<Job>) {
     match commit_with_retry(ctx, &jobs).await {
-        Ok((outcomes, live)) => finish(ctx, jobs, outcomes, live),
+        Ok(done) => finish(ctx, jobs, done),
         Err(e) if jobs.len() == 1 => {
             let _ = jobs.into_iter().next().map(|j| j.reply.send(Err(e)));
         }
@@ -171,7 +220,7 @@ async fn process(ctx: &mut Ctx, jobs: Vec<Job>) {
             // Retry each job alone so that one bad job fails only itself.
             for job in jobs {
                 match commit_with_retry(ctx, std::slice::from_ref(&job)).await {
-                    Ok((outcomes, live)) => finish(ctx, vec![job], outcomes, live),
+                    Ok(done) => finish(ctx, vec![job], done),
                     Err(e) => {
                         let _ = job.reply.send(Err(e));
                     }
@@ -181,7 +230,12 @@ async fn process(ctx: &mut Ctx, jobs: Vec<Job>) {
     }
 }
 
-fn finish(ctx: &Ctx, jobs: Vec<Job>, outcomes: Vec<Vec<Outcome>>, live: Vec<LiveRow>) {
+fn finish(ctx: &Ctx, jobs: Vec<Job>, done: Committed) {
+    let Committed {
+        outcomes,
+        live,
+        turn,
+    } = done;
     let events: usize = outcomes.iter().map(Vec::len).sum();
     metrics::counter!("call_events_accepted_total").increment(events as u64);
     // Live events first, then the answers: the pops are on their way before the PBX hears
@@ -195,15 +249,13 @@ fn finish(ctx: &Ctx, jobs: Vec<Job>, outcomes: Vec<Vec<Outcome>>, live: Vec<Live
             .iter()
             .for_each(|row| ctx.hub.publish(&LiveEvent::from_row(row))),
     }
+    drop(turn);
     for (job, out) in jobs.into_iter().zip(outcomes) {
         let _ = job.reply.send(Ok(out));
     }
 }
 
-async fn commit_with_retry(
-    ctx: &mut Ctx,
-    jobs: &[Job],
-) -> DbResult<(Vec<Vec<Outcome>>, Vec<LiveRow>)> {
+async fn commit_with_retry(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<Committed> {
     let mut attempt = 0;
     loop {
         match commit(ctx, jobs).await {
@@ -222,7 +274,7 @@ async fn commit_with_retry(
     }
 }
 
-async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec<LiveRow>)> {
+async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<Committed> {
     let now = now_ms();
     let mut tx = match ctx.direct.as_mut() {
         Some(conn) => conn.begin()?,
@@ -261,8 +313,13 @@ async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<(Vec<Vec<Outcome>>, Vec
         // instances (sent on commit).
         rows = db::call_batch::insert_live(&mut tx, now, new, &ctx.instance).await?;
     }
+    let turn = ctx.order.clone().lock_owned().await;
     tx.commit().await?;
-    Ok((outcomes, rows))
+    Ok(Committed {
+        outcomes,
+        live: rows,
+        turn,
+    })
 }
 
 /// Deadlocks and serialisation failures (PostgreSQL, several instances), a unique conflict

@@ -13,6 +13,7 @@ mod callback_speed;
 mod calls_flow;
 mod calls_lifecycle;
 mod clients;
+mod concurrent_ingest;
 mod formats;
 mod health;
 mod live;
