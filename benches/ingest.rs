@@ -11,6 +11,7 @@
 //!     BENCH_DATABASE_URL=postgres://… cargo bench --bench ingest   # on PostgreSQL
 //!     BENCH_SYNC=full cargo bench --bench ingest                   # SQLite synchronous=FULL
 //!     BENCH_CLIENT=reqwest cargo bench --bench ingest              # post with reqwest
+//!     BENCH_WARMUP=0 cargo bench --bench ingest                    # no uncounted warm-up (default 2 s)
 //!
 //! Webhooks are posted by a minimal keep-alive HTTP/1.1 client (`support/http.rs`) unless
 //! `BENCH_CLIENT=reqwest`: the generator shares the server's two cores, and reqwest's cost per

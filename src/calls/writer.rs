@@ -16,8 +16,8 @@
 //! PostgreSQL (and an in-memory SQLite database) writers are Tokio tasks on the pool, taking
 //! batches from one queue in turn. PostgreSQL gets two: a transaction there is a chain of
 //! round trips, each statement running on one server process, so one writer left a core idle
-//! while the webhooks queued behind it — at 1,000 events/s webhook p99 6.2–6.8 ms with two
-//! against 6.7–11.5 ms with one, flat out the same 4,000–4,200 events/s (docs/BENCHMARKS.md;
+//! while the webhooks queued behind it — at 1,000 events/s webhook p99 5.9–8.0 ms with two
+//! against 6.7–11.5 ms with one, flat out the same 3,700–4,200 events/s (docs/BENCHMARKS.md;
 //! an earlier try, when each batch had more round trips, measured no gain). Rows are locked per
 //! call, so two batches with events of one call apply one after the other; the writers publish
 //! in commit order (`Ctx::order`).
