@@ -15,7 +15,8 @@ use std::collections::{HashMap, HashSet};
 use sqlx::FromRow;
 
 use super::{
-    DbResult, Tx, call_batch, callbacks,
+    DbResult, Tx, call_batch,
+    callbacks::{self, open_task_probe},
     calls::{EventRow, NewEvent},
     direct::BatchTx,
 };
@@ -70,9 +71,9 @@ struct Row {
     event_id: Option<String>,
 }
 
-/// The open-task probe is a lateral subquery with `LIMIT 1`: one probe of
-/// `callbacks_open_number` per number whatever the statistics (`callbacks::open_numbers`).
-const SQL: &str = "WITH n (call_id, source_id, event_id, kind, at, received_at, data, raw) AS (\
+/// The open-task probe is `callbacks::open_task_probe`.
+const SQL: &str = concat!(
+    "WITH n (call_id, source_id, event_id, kind, at, received_at, data, raw) AS (\
     SELECT * FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[], \
     $7::text[], $8::text[])), \
     ins AS (INSERT INTO call_events (call_id, source_id, event_id, kind, at, received_at, data, raw) \
@@ -81,9 +82,9 @@ const SQL: &str = "WITH n (call_id, source_id, event_id, kind, at, received_at, 
     SELECT 'new' AS what, call_id, id, at, data, late, source_id, event_id FROM ins \
     UNION ALL SELECT 'old', e.call_id, e.id, e.at, e.data, e.late, NULL, NULL \
     FROM call_events e WHERE e.call_id = ANY($9) \
-    UNION ALL SELECT 'open', NULL, NULL, NULL, o.x, NULL, NULL, NULL \
-    FROM UNNEST($10::text[]) AS o(x) CROSS JOIN LATERAL (SELECT 1 FROM callbacks c \
-    WHERE c.number_e164 = o.x AND c.status = 'open' LIMIT 1) AS found";
+    UNION ALL SELECT 'open', NULL, NULL, NULL, num.x, NULL, NULL, NULL ",
+    open_task_probe!("$10")
+);
 
 async fn one_statement(
     t: &mut sqlx::Transaction<'static, sqlx::Postgres>,

@@ -208,6 +208,26 @@ pub async fn list_callbacks(
         .await)?)
 }
 
+/// PostgreSQL: `FROM` the numbers in the text array `$n`, as `num.x`, keeping those with an
+/// open task (of any kind) — one index probe per number in `callbacks_open_number`, whatever
+/// the table's statistics: the lateral subquery's only usable condition is the number. Both
+/// simpler forms were planned as a walk over every open task while the table had no
+/// statistics yet (a new database, autovacuum not yet by): `IN (SELECT * FROM UNNEST($1))`
+/// 4–8 ms a batch, `= ANY($1)` through `callbacks_status_due` 0.7 ms a batch with 1,100 open
+/// tasks, against 0.05 ms for this (docs/BENCHMARKS.md). A macro, so that statements written
+/// as one literal (`call_load`) can include it.
+macro_rules! open_task_probe {
+    ($array:literal) => {
+        concat!(
+            "FROM UNNEST(",
+            $array,
+            "::text[]) AS num(x) CROSS JOIN LATERAL (SELECT 1 FROM callbacks c \
+             WHERE c.number_e164 = num.x AND c.status = 'open' LIMIT 1) AS found"
+        )
+    };
+}
+pub(crate) use open_task_probe;
+
 /// Which of these numbers have an open task (of any kind).
 pub async fn open_numbers(
     tx: &mut BatchTx<'_>,
@@ -216,21 +236,11 @@ pub async fn open_numbers(
     let mut out = std::collections::HashSet::new();
     for chunk in numbers.chunks(500) {
         let found: Vec<(String,)> = match tx {
-            // One index probe per number in `callbacks_open_number`, whatever the table's
-            // statistics: the lateral subquery's only usable condition is the number. Both
-            // simpler forms were planned as a walk over every open task while the table had no
-            // statistics yet (a new database, autovacuum not yet by): `IN (SELECT * FROM
-            // UNNEST($1))` 4–8 ms a batch, `= ANY($1)` through `callbacks_status_due` 0.7 ms a
-            // batch with 1,100 open tasks, against 0.05 ms for this (docs/BENCHMARKS.md).
             BatchTx::Pool(super::Tx::Postgres(t)) => {
-                sqlx::query_as(
-                    "SELECT n.x FROM UNNEST($1::text[]) AS n(x) CROSS JOIN LATERAL \
-                     (SELECT 1 FROM callbacks c WHERE c.number_e164 = n.x AND c.status = 'open' \
-                     LIMIT 1) AS o",
-                )
-                .bind(chunk)
-                .fetch_all(&mut **t)
-                .await?
+                sqlx::query_as(concat!("SELECT num.x ", open_task_probe!("$1")))
+                    .bind(chunk)
+                    .fetch_all(&mut **t)
+                    .await?
             }
             // SQLite: `IN (VALUES …)` (`multi_row`).
             _ => {

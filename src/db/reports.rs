@@ -159,9 +159,8 @@ pub struct CallbackTrip {
 }
 
 /// The missed-call tasks whose first call is in the period, read through their calls — the
-/// reference that [`callback_sums`] and [`callback_median`] are tested against, and what
-/// the benchmark compares them with (its operator filter is not applied here: the caller
-/// decides what an operator's share means). Tasks taken back because the call turned out not
+/// reference that [`callback_sums`] and [`callback_median`] are tested against (its operator
+/// filter is not applied here: the caller decides what an operator's share means). Tasks taken back because the call turned out not
 /// missed are left out.
 pub async fn callback_trips(db: &Db, s: &Scope) -> DbResult<Vec<CallbackTrip>> {
     // `CROSS JOIN` makes SQLite start from the tasks (it otherwise walked every inbound call by
