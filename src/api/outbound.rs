@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::{
     app::AppState,
     auth::Principal,
+    config::Language,
     db::{self, outbound::OutboundList},
     domain::{
         role::Permission,
@@ -109,8 +110,9 @@ pub async fn preview_of(
     criteria: &Criteria,
     operator_ids: &[i64],
     daily_cap: Option<i64>,
+    lang: Language,
 ) -> AppResult<(Vec<Selected>, Option<Plan>)> {
-    let picked = select::select(state, criteria, now_ms()).await?;
+    let picked = select::select(state, criteria, now_ms(), lang).await?;
     if operator_ids.is_empty() || picked.is_empty() {
         return Ok((picked, None));
     }
@@ -151,6 +153,9 @@ async fn preview(
         &input.criteria,
         &input.operator_ids,
         input.daily_cap,
+        // The JSON API words things in English whoever asks (the pages use the user's
+        // language).
+        Language::En,
     )
     .await?;
     let items: Vec<Value> = picked

@@ -18,6 +18,7 @@ use super::page::{PageQuery, page};
 use crate::{
     app::AppState,
     auth::Principal,
+    config::Language,
     db::{
         self,
         reports::Scope,
@@ -25,11 +26,13 @@ use crate::{
     },
     domain::{
         role::Permission,
+        text::fill,
         time::{now_ms, rfc3339},
     },
     error::{AppError, AppJson, AppQuery, AppResult},
     reports,
     segments::{abc::Abc, recompute::recompute, rfm::Segment},
+    web::i18n::base,
 };
 
 /// Routes.
@@ -243,10 +246,11 @@ fn pareto_json(r: &RunRow) -> Value {
 
 fn client_json(c: &ListedClient) -> Value {
     let r = &c.row;
+    // In English, as the rest of the JSON's words; the pages word it in the user's language.
     let reason = r.median_gap_days.filter(|_| r.overdue).map(|g| {
-        format!(
-            "usually orders every {g} days; last order {} days ago",
-            r.recency_days
+        fill(
+            base::texts(Language::En).overdue_reason,
+            &[&g, &r.recency_days],
         )
     });
     json!({

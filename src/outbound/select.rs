@@ -6,14 +6,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     app::AppState,
+    config::Language,
     db::{
         self,
         client_base::{BaseClient, BaseFilter},
     },
+    domain::text::fill,
     domain::time::Millis,
     error::{AppError, AppResult},
     segments::{abc::Abc, rfm::Segment, rhythm::DAY},
-    web::format::money,
+    web::{
+        format::money,
+        i18n::base::{self, Base},
+    },
 };
 
 /// Most clients a selection returns by default.
@@ -92,67 +97,59 @@ impl Criteria {
 }
 
 /// The clients the criteria pick, most revenue first, each with the reason.
-pub async fn select(state: &AppState, c: &Criteria, now: Millis) -> AppResult<Vec<Selected>> {
+pub async fn select(
+    state: &AppState,
+    c: &Criteria,
+    now: Millis,
+    lang: Language,
+) -> AppResult<Vec<Selected>> {
     let filter = c.filter(now)?;
+    let t = base::texts(lang);
     let rows = db::client_base::list(&state.db, &filter, 0, c.limit()?).await?;
     let currency = state.config.currency.as_str();
     Ok(rows
         .into_iter()
         .map(|client| Selected {
-            reason: reason(&client, now, currency),
+            reason: reason(&client, now, currency, t),
             client,
         })
         .collect())
 }
 
-/// A segment in words.
-pub fn segment_label(code: &str) -> &'static str {
-    match Segment::parse(code) {
-        Some(Segment::Champions) => "Champions",
-        Some(Segment::Loyal) => "Loyal",
-        Some(Segment::Potential) => "Potential",
-        Some(Segment::New) => "New",
-        Some(Segment::AtRisk) => "At risk",
-        Some(Segment::CantLose) => "Can't lose them",
-        Some(Segment::Hibernating) => "Hibernating",
-        Some(Segment::Lost) => "Lost",
-        None => "Unknown",
-    }
-}
-
-/// "Usually orders every 7 days; last order 186 days ago" for an overdue client.
-pub fn overdue_reason(c: &BaseClient, now: Millis) -> Option<String> {
+/// "usually orders every 7 days; last order 186 days ago" for an overdue client, in the
+/// language of `t` (the client-base page, the outbound preview and the tasks' reasons).
+pub fn overdue_reason(c: &BaseClient, now: Millis, t: &Base) -> Option<String> {
     let r = &c.row;
     let gap = r.median_gap_days.filter(|_| r.overdue)?;
     let days = (now - r.last_order_at).max(0) / DAY;
-    Some(format!(
-        "usually orders every {gap} days; last order {days} days ago"
-    ))
+    Some(fill(t.overdue_reason, &[&gap, &days]))
 }
 
-/// Why a client is worth a call, from their segmentation and last conversation.
-pub fn reason(c: &BaseClient, now: Millis, currency: &str) -> String {
+/// Why a client is worth a call, from their segmentation and last conversation, in the
+/// language of `t`: the manager's who builds the list (the tasks keep it as written).
+pub fn reason(c: &BaseClient, now: Millis, currency: &str, t: &Base) -> String {
     let r = &c.row;
-    let mut parts = vec![format!(
-        "{} (RFM {}{}{}), class {}: {} orders, {} in the period",
-        segment_label(&r.segment),
-        r.r_score,
-        r.f_score,
-        r.m_score,
-        r.abc,
-        r.orders,
-        money(r.revenue_minor, currency)
+    let rfm = format!("{}{}{}", r.r_score, r.f_score, r.m_score);
+    let mut parts = vec![fill(
+        t.reason_head,
+        &[
+            &t.segment(&r.segment),
+            &rfm,
+            &r.abc,
+            &r.orders,
+            &money(r.revenue_minor, currency),
+        ],
     )];
-    match overdue_reason(c, now) {
-        Some(o) => parts.push(format!("overdue: {o}")),
-        None => parts.push(format!(
-            "last order {} days ago",
-            (now - r.last_order_at).max(0) / DAY
-        )),
-    }
+    parts.push(match overdue_reason(c, now, t) {
+        Some(o) => fill(t.reason_overdue, &[&o]),
+        None => fill(
+            t.reason_last_order,
+            &[&((now - r.last_order_at).max(0) / DAY)],
+        ),
+    });
     parts.push(match c.last_call_at {
-        Some(t) => format!("last talked {} days ago", (now - t).max(0) / DAY),
-        None => "never talked to on the phone".to_owned(),
+        Some(at) => fill(t.reason_last_talked, &[&((now - at).max(0) / DAY)]),
+        None => t.reason_never_talked.to_owned(),
     });
     parts.join("; ")
 }
@@ -192,7 +189,8 @@ mod tests {
     #[test]
     fn the_reason_names_segment_class_rhythm_and_last_call() {
         let now = 196 * DAY;
-        let text = reason(&client(true, Some(156 * DAY)), now, "RUB");
+        let en = base::texts(Language::En);
+        let text = reason(&client(true, Some(156 * DAY)), now, "RUB", en);
         assert!(
             text.starts_with("Can't lose them (RFM 244), class A: 3 orders, "),
             "{text}"
@@ -202,9 +200,24 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("last talked 40 days ago"), "{text}");
-        let text = reason(&client(false, None), now, "RUB");
+        let text = reason(&client(false, None), now, "RUB", en);
         assert!(
             text.contains("; last order 186 days ago; never talked to on the phone"),
+            "{text}"
+        );
+        // The same facts in the manager's language.
+        let ru = base::texts(Language::Ru);
+        let text = reason(&client(true, Some(156 * DAY)), now, "RUB", ru);
+        assert!(
+            text.starts_with("Нельзя потерять (RFM 244), класс A: заказов — 3, "),
+            "{text}"
+        );
+        assert!(
+            text.contains("пропал: обычно заказывает раз в 7 дн.; последний заказ — 186 дн. назад"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("последний разговор — 40 дн. назад"),
             "{text}"
         );
     }

@@ -233,21 +233,12 @@ fn line(
         orders: r.orders,
         revenue: format::money(r.revenue_minor, &state.config.currency),
         last_order: format::when(r.last_order_at, state.config.time_zone, pu.lang),
-        overdue: overdue_reason(c, now, t).unwrap_or_default(),
+        overdue: crate::outbound::select::overdue_reason(c, now, t).unwrap_or_default(),
         manager_id: c.personal_manager_id.unwrap_or(0),
         manager: c.manager_name.clone().unwrap_or_default(),
         do_not_call: c.do_not_call,
         pm_label: fill(t.pm_of, &[&c.name]),
     }
-}
-
-/// "Usually orders every 7 days; last order 186 days ago", in the page's language (the same
-/// facts as `outbound::select::overdue_reason`, which words the API's and the tasks' reasons).
-fn overdue_reason(c: &db::client_base::BaseClient, now: Millis, t: &Base) -> Option<String> {
-    let r = &c.row;
-    let gap = r.median_gap_days.filter(|_| r.overdue)?;
-    let days = (now - r.last_order_at).max(0) / crate::segments::rhythm::DAY;
-    Some(fill(t.overdue_reason, &[&gap, &days]))
 }
 
 /// This page with the current filter (without the cursor), for links and redirects.

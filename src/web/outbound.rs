@@ -22,6 +22,7 @@ use super::{
 use crate::{
     api::outbound::{fate, preview_of},
     app::AppState,
+    config::Language,
     db::{self, operators::OperatorRef, outbound_stats::OperatorResult},
     domain::{role::Permission, text::fill, time::now_ms},
     error::{AppError, AppResult},
@@ -229,7 +230,7 @@ async fn render(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    if previewed && let Err(e) = fill_preview(state, &mut page).await {
+    if previewed && let Err(e) = fill_preview(state, &mut page, pu.lang).await {
         page.error = format!("{} {}", page.error, error_text(e)?)
             .trim()
             .to_owned();
@@ -249,10 +250,10 @@ fn error_text(e: AppError) -> AppResult<String> {
     }
 }
 
-async fn fill_preview(state: &AppState, page: &mut OutboundPage) -> AppResult<()> {
+async fn fill_preview(state: &AppState, page: &mut OutboundPage, lang: Language) -> AppResult<()> {
     let criteria = page.b.criteria()?;
     let cap = page.b.cap()?;
-    let (picked, plan) = preview_of(state, &criteria, &page.b.operators, cap).await?;
+    let (picked, plan) = preview_of(state, &criteria, &page.b.operators, cap, lang).await?;
     let t = page.s.b;
     let mut per_op: HashMap<i64, usize> = HashMap::new();
     for s in &picked {
@@ -349,7 +350,7 @@ pub async fn create_list(
 
 async fn create_from(state: &AppState, pu: &PageUser, b: &Builder) -> AppResult<i64> {
     let criteria = b.criteria()?;
-    let picked = crate::outbound::select::select(state, &criteria, now_ms()).await?;
+    let picked = crate::outbound::select::select(state, &criteria, now_ms(), pu.lang).await?;
     if picked.is_empty() {
         return Err(AppError::invalid(
             "criteria",

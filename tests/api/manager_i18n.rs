@@ -98,8 +98,7 @@ async fn a_russian_manager_reads_the_manager_pages_in_russian() {
     );
     has_none(&html, &["bring 80 % of revenue", "usually orders every"]);
 
-    // The preview: the goes-to words and the summary are Russian; the reasons stay as the
-    // tasks will carry them.
+    // The preview: the goes-to words, the summary and each client's reason are Russian.
     let html = open(&mary, &app, "/manager/outbound?segments=cant_lose&abc=A").await;
     has_all(
         &html,
@@ -110,9 +109,20 @@ async fn a_russian_manager_reads_the_manager_pages_in_russian() {
             "Кому позвонят и почему",
             "подходит клиентов: 1",
             "выберите операторов",
+            "Нельзя потерять (RFM ",
+            "пропал: обычно заказывает раз в 7 дн.; последний заказ — 186 дн. назад",
+            "по телефону ещё не говорили",
         ],
     );
-    has_none(&html, &["Create the list", "clients match"]);
+    has_none(
+        &html,
+        &[
+            "Create the list",
+            "clients match",
+            "usually orders",
+            "never talked",
+        ],
+    );
 
     let html = open(&mary, &app, "/manager/wallboard").await;
     has_all(
