@@ -21,6 +21,7 @@ use crate::{
     db,
     domain::{Role, phone::mask_digits, role::Permission, text::fill},
     error::{AppPath, AppResult},
+    workspace::outcome,
 };
 
 /// One timeline entry, formatted.
@@ -121,6 +122,13 @@ pub async fn call_detail(
         })
         .collect();
     let wrapup = db::wrapups::of_call(&state.db, id).await?;
+    let outcome_label = match &wrapup {
+        Some(w) => {
+            let custom = db::wrapups::custom_outcomes(&state.db).await?;
+            outcome::label_of(&w.outcome, lang, &custom)
+        }
+        None => String::new(),
+    };
     let currency = state.config.currency.clone();
     let orders = db::orders::of_call(&state.db, id)
         .await?
@@ -174,10 +182,7 @@ pub async fn call_detail(
         operator,
         cause: call.cause.clone().unwrap_or_default(),
         recording: call.recording_url.clone().unwrap_or_default(),
-        outcome: wrapup
-            .as_ref()
-            .map(|w| w.outcome.clone())
-            .unwrap_or_default(),
+        outcome: outcome_label,
         note: wrapup.and_then(|w| w.note).unwrap_or_default(),
         orders,
         events,

@@ -23,10 +23,11 @@ use crate::{
     db::{
         self,
         call_log::{LogCursor, LogRow},
+        wrapups::CustomOutcome,
     },
     domain::{phone::mask_digits, role::Permission},
     error::{AppError, AppResult},
-    workspace::outcome::ALL as OUTCOMES,
+    workspace::outcome::{self, ALL as OUTCOMES},
 };
 
 /// Rows per page.
@@ -85,7 +86,8 @@ struct LogPage {
     next: String,
     export: String,
     operators: Vec<(i64, String)>,
-    outcomes: Vec<&'static str>,
+    /// The system outcomes' codes (the filter's values) and labels.
+    outcomes: Vec<(&'static str, &'static str)>,
 }
 
 /// A `datetime-local` value (business time zone) or an RFC 3339 instant, as RFC 3339.
@@ -164,7 +166,14 @@ fn seconds(v: Option<i64>) -> String {
     v.map_or_else(String::new, |s| format!("{}:{:02}", s / 60, s % 60))
 }
 
-fn line(r: &LogRow, full: bool, tz: chrono_tz::Tz, lang: crate::config::Language) -> Line {
+/// `custom`: the custom outcomes, for the outcome's label (in `lang`, like the system ones).
+fn line(
+    r: &LogRow,
+    full: bool,
+    tz: chrono_tz::Tz,
+    lang: crate::config::Language,
+    custom: &[CustomOutcome],
+) -> Line {
     let c = &r.call;
     let number = c.caller_e164.as_deref().or(c.caller_raw.as_deref());
     Line {
@@ -181,7 +190,10 @@ fn line(r: &LogRow, full: bool, tz: chrono_tz::Tz, lang: crate::config::Language
         operator: r.operator_name.clone().unwrap_or_default(),
         wait: seconds(c.wait_seconds),
         talk: seconds(c.talk_seconds),
-        outcome: r.outcome.clone().unwrap_or_default(),
+        outcome: r
+            .outcome
+            .as_deref()
+            .map_or_else(String::new, |o| outcome::label_of(o, lang, custom)),
         orders: r.order_count,
     }
 }
@@ -197,7 +209,10 @@ pub async fn call_log(
     let tz = state.config.time_zone;
     let query = f.query(tz);
     let operators = db::call_log::people(&state.db).await?;
-    let outcomes = OUTCOMES.iter().map(|o| o.code()).collect();
+    let outcomes = OUTCOMES
+        .iter()
+        .map(|o| (o.code(), o.label(pu.lang)))
+        .collect();
     let mut page = LogPage {
         s,
         error: String::new(),
@@ -236,6 +251,10 @@ pub async fn call_log(
         }
     }
     let full = sees_numbers(&state, &pu.principal);
-    page.lines = rows.iter().map(|r| line(r, full, tz, pu.lang)).collect();
+    let custom = db::wrapups::custom_outcomes(&state.db).await?;
+    page.lines = rows
+        .iter()
+        .map(|r| line(r, full, tz, pu.lang, &custom))
+        .collect();
     Ok(page.into_response())
 }

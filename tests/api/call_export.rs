@@ -213,6 +213,28 @@ async fn the_pages_show_the_filtered_log_and_a_calls_timeline() {
         html.contains("/api/v1/calls/export.csv?state=missed"),
         "export with the filter"
     );
+    // Outcomes read as words (the codes stay the filter's values), in the user's language.
+    let (_, html) = page(&boss, "/manager/calls").await;
+    assert!(html.contains("<td>Order placed</td>"), "{html}");
+    assert!(html.contains("<option value=\"order_placed\">Order placed</option>"));
+    let r = boss
+        .post(app.url("/desk/settings"))
+        .form(&[("pop_on", "ring"), ("language", "ru")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, html) = page(&boss, "/manager/calls").await;
+    assert!(html.contains("<td>Оформлен заказ</td>"), "{html}");
+    let (_, html) = page(&boss, &format!("/manager/calls/{}", d.c[0])).await;
+    assert!(html.contains("<dd id=\"call-outcome\">Оформлен заказ</dd>"));
+    let r = boss
+        .post(app.url("/desk/settings"))
+        .form(&[("pop_on", "ring"), ("language", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
     let (status, html) = page(&boss, "/manager/calls?number_suffix=12").await;
     assert_eq!(status, 200);
     assert!(
@@ -226,7 +248,7 @@ async fn the_pages_show_the_filtered_log_and_a_calls_timeline() {
         "answered",
         "hangup",
         "normal",
-        "order_placed",
+        "<dd id=\"call-outcome\">Order placed</dd>",
         "two boxes",
         &format!("#{}", d.order),
         "https://pbx.example/rec/1.mp3",
