@@ -12,6 +12,7 @@
 //!     BENCH_SYNC=full cargo bench --bench ingest                   # SQLite synchronous=FULL
 //!     BENCH_CLIENT=reqwest cargo bench --bench ingest              # post with reqwest
 //!     BENCH_WARMUP=0 cargo bench --bench ingest                    # no uncounted warm-up (default 2 s)
+//!     BENCH_ANALYZE=0 cargo bench --bench ingest                   # no ANALYZE after the warm-up
 //!
 //! Webhooks are posted by a minimal keep-alive HTTP/1.1 client (`support/http.rs`) unless
 //! `BENCH_CLIENT=reqwest`: the generator shares the server's two cores, and reqwest's cost per
@@ -146,7 +147,7 @@ async fn run(p: Params) -> anyhow::Result<()> {
     let db = Db::connect(&config.database).await?;
     let backend = db.backend();
     let cookies = operators(&db, &config, p.operators).await?;
-    let app = App::build_with_db(config.clone(), db).await?;
+    let app = App::build_with_db(config.clone(), db.clone()).await?;
     let addr = app.local_addr();
     let base = format!("http://{addr}");
     tokio::spawn(app.run_until_stopped(std::future::pending()));
@@ -180,6 +181,12 @@ async fn run(p: Params) -> anyhow::Result<()> {
             _ => paced(&poster, &warm, "warm", discard).await,
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // Statistics, as autovacuum would have gathered them on any database that has taken
+    // calls for a minute: without them PostgreSQL scanned the growing events and calls
+    // tables for each batch (docs/BENCHMARKS.md, seventh session).
+    if std::env::var("BENCH_ANALYZE").map_or(true, |v| v != "0") {
+        db.analyze().await?;
     }
     let before = metrics(&base).await;
     let started = Instant::now();
