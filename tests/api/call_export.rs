@@ -217,24 +217,12 @@ async fn the_pages_show_the_filtered_log_and_a_calls_timeline() {
     let (_, html) = page(&boss, "/manager/calls").await;
     assert!(html.contains("<td>Order placed</td>"), "{html}");
     assert!(html.contains("<option value=\"order_placed\">Order placed</option>"));
-    let r = boss
-        .post(app.url("/desk/settings"))
-        .form(&[("pop_on", "ring"), ("language", "ru")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    app.choose_language(&boss, "ru").await;
     let (_, html) = page(&boss, "/manager/calls").await;
     assert!(html.contains("<td>Оформлен заказ</td>"), "{html}");
     let (_, html) = page(&boss, &format!("/manager/calls/{}", d.c[0])).await;
     assert!(html.contains("<dd id=\"call-outcome\">Оформлен заказ</dd>"));
-    let r = boss
-        .post(app.url("/desk/settings"))
-        .form(&[("pop_on", "ring"), ("language", "en")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    app.choose_language(&boss, "en").await;
     let (status, html) = page(&boss, "/manager/calls?number_suffix=12").await;
     assert_eq!(status, 200);
     assert!(

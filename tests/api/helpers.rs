@@ -206,6 +206,17 @@ impl TestApp {
         c
     }
 
+    /// Chooses the language of a logged-in user's pages, with the form the pages offer.
+    pub async fn choose_language(&self, c: &reqwest::Client, lang: &str) {
+        let r = c
+            .post(self.url("/desk/settings"))
+            .form(&[("pop_on", "ring"), ("language", lang)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+    }
+
     /// A token of the given role.
     pub async fn token(&self, role: Role) -> String {
         token::create_token(&self.db, "test", role).await.unwrap()

@@ -17,13 +17,7 @@ async fn speaking(app: &TestApp, login: &str, role: Role, lang: &str) -> reqwest
     let pw = format!("pw-{login}-1");
     app.add_user(login, role, None, &pw).await;
     let c = app.logged_in(login, &pw).await;
-    let r = c
-        .post(app.url("/desk/settings"))
-        .form(&[("pop_on", "ring"), ("language", lang)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    app.choose_language(&c, lang).await;
     c
 }
 
