@@ -185,7 +185,7 @@ async fn run(p: Params) -> anyhow::Result<()> {
     // Statistics, as autovacuum would have gathered them on any database that has taken
     // calls for a minute: without them PostgreSQL scanned the growing events and calls
     // tables for each batch (docs/BENCHMARKS.md, seventh session).
-    if std::env::var("BENCH_ANALYZE").map_or(true, |v| v != "0") {
+    if support::env("BENCH_ANALYZE", 1) != 0 {
         db.analyze().await?;
     }
     let before = metrics(&base).await;

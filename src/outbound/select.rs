@@ -11,8 +11,7 @@ use crate::{
         self,
         client_base::{BaseClient, BaseFilter},
     },
-    domain::text::fill,
-    domain::time::Millis,
+    domain::{text::fill, time::Millis},
     error::{AppError, AppResult},
     segments::{abc::Abc, rfm::Segment, rhythm::DAY},
     web::{
