@@ -28,6 +28,8 @@ pub struct CallHead {
     pub answered_at: Option<i64>,
     /// When ended.
     pub ended_at: Option<i64>,
+    /// When it started (its report bucket follows from it).
+    pub started_at: i64,
 }
 
 /// A call to create at its first event.
@@ -59,7 +61,7 @@ pub struct NewCall<'a> {
 }
 
 pub(crate) const HEAD: &str = "id, state, direction, caller_raw, caller_e164, caller_kind, client_id, extensions, \
-    answered_at, ended_at";
+    answered_at, ended_at, started_at";
 
 /// The call of a source and PBX call id, locked for this transaction on PostgreSQL (on SQLite
 /// the writer already holds the database's write lock).
@@ -222,17 +224,29 @@ pub async fn stale_open_calls(
     before: i64,
     limit: i64,
 ) -> DbResult<Vec<(String, String, Option<i64>)>> {
-    let sql = format!(
-        "SELECT source_id, pbx_call_id, (SELECT MAX(e.at) FROM call_events e WHERE e.call_id = calls.id) \
-         FROM calls WHERE ended_at IS NULL AND answered_at IS {} NULL \
-         AND updated_at <= $1 ORDER BY updated_at LIMIT $2",
-        if answered { "NOT" } else { "" }
-    );
+    let sql = stale_sql(answered);
     Ok(with_pool!(db, |p| sqlx::query_as(&sql)
         .bind(before)
         .bind(limit)
         .fetch_all(p)
         .await)?)
+}
+
+/// The query plan of `stale_open_calls`, one line per node (for the test that shows it reads
+/// the `calls_unended` index, not the whole table).
+pub async fn stale_open_calls_plan(db: &Db, answered: bool) -> DbResult<Vec<String>> {
+    super::explain(db, &stale_sql(answered), &[0, 500]).await
+}
+
+/// The unended calls (migration 0012 indexes exactly `ended_at IS NULL`) with no news since
+/// `$1`, oldest news first.
+fn stale_sql(answered: bool) -> String {
+    format!(
+        "SELECT source_id, pbx_call_id, (SELECT MAX(e.at) FROM call_events e WHERE e.call_id = calls.id) \
+         FROM calls WHERE ended_at IS NULL AND answered_at IS {} NULL \
+         AND updated_at <= $1 ORDER BY updated_at LIMIT $2",
+        if answered { "NOT" } else { "" }
+    )
 }
 
 /// A stored call as the API shows it.

@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod call_batch;
 pub mod call_load;
 pub mod call_log;
+pub mod call_sync;
 pub mod callbacks;
 pub mod calls;
 pub mod client_base;
@@ -217,6 +218,20 @@ impl Db {
         })
     }
 
+    /// Begins a transaction of the call writer. On PostgreSQL the same round trip says
+    /// `SET LOCAL orderline.batch_writer = 'on'`: the writer does the work of the row triggers
+    /// on `calls` itself, once per batch (`call_sync`), and those triggers stand aside for its
+    /// transactions (migration 0012). SQLite's triggers run in-process and stay.
+    pub async fn begin_batch(&self) -> DbResult<Tx> {
+        match self {
+            Db::Postgres(p) => Ok(Tx::Postgres(
+                p.begin_with("BEGIN; SET LOCAL orderline.batch_writer = 'on'")
+                    .await?,
+            )),
+            Db::Sqlite(_) => self.begin().await,
+        }
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
         with_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
@@ -329,4 +344,28 @@ pub fn like_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The query plan of `sql` with integer parameters, one line per plan node (`EXPLAIN QUERY
+/// PLAN` on SQLite, `EXPLAIN` on PostgreSQL): for tests that must show which index a query
+/// reads.
+pub async fn explain(db: &Db, sql: &str, binds: &[i64]) -> DbResult<Vec<String>> {
+    Ok(match db {
+        Db::Sqlite(p) => {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            q.fetch_all(p).await?.into_iter().map(|r| r.3).collect()
+        }
+        Db::Postgres(p) => {
+            let explain = format!("EXPLAIN {sql}");
+            let mut q = sqlx::query_as::<_, (String,)>(&explain);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            q.fetch_all(p).await?.into_iter().map(|r| r.0).collect()
+        }
+    })
 }

@@ -322,3 +322,31 @@ async fn a_number_suffix_search_reads_the_reversed_digits_index() {
         assert!(r.call.caller_e164.as_deref().unwrap().ends_with(&ending));
     }
 }
+
+#[tokio::test]
+async fn the_sweeper_reads_only_the_unended_calls() {
+    // Arrange: 5,000 calls of which one in 50 never ended (the ones a sweep looks at).
+    let app = spawn_app().await;
+    many_calls(&app.db, 5_000).await;
+    exec(
+        &app.db,
+        "UPDATE calls SET ended_at = started_at + 60000 WHERE id % 50 <> 0",
+        &[],
+    )
+    .await;
+    app.db.analyze().await.unwrap();
+    // Act + assert: both of its queries go through calls_unended (migration 0012); calls_open
+    // could not serve them, and each sweep read the whole table.
+    for answered in [false, true] {
+        let plan = db::calls::stale_open_calls_plan(&app.db, answered)
+            .await
+            .unwrap()
+            .join("\n");
+        assert!(plan.contains("calls_unended"), "{plan}");
+        assert!(!plan.contains("Seq Scan on calls"), "{plan}");
+        assert!(
+            !plan.contains("SCAN calls\n") && !plan.ends_with("SCAN calls"),
+            "{plan}"
+        );
+    }
+}
