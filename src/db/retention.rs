@@ -149,9 +149,11 @@ pub async fn numbers_of_calls(
         .await)?)
 }
 
-/// Replaces a call's number (and drops the number as sent).
+/// Replaces a call's number (and drops the number as sent and the reversed digits the call
+/// log searches endings by, which would give the number back).
 pub async fn replace_call_number(tx: &mut Tx, id: i64, pseudonym: &str) -> DbResult<()> {
-    const SQL: &str = "UPDATE calls SET caller_e164 = $2, caller_raw = NULL WHERE id = $1";
+    const SQL: &str =
+        "UPDATE calls SET caller_e164 = $2, caller_raw = NULL, caller_rev = NULL WHERE id = $1";
     with_tx!(tx, |c| sqlx::query(SQL)
         .bind(id)
         .bind(pseudonym)

@@ -96,6 +96,28 @@ async fn old_details_go_and_past_kpis_stay() {
         text(&app.db, &number(mid)).await.as_deref(),
         Some("+79161112244")
     );
+    // The reversed digits the log searches number endings by go with the number: the call
+    // log no longer finds the old call by the number's ending.
+    let rev = |id: i64| format!("SELECT caller_rev FROM calls WHERE id = {id}");
+    assert_eq!(text(&app.db, &rev(old)).await, None);
+    assert!(text(&app.db, &rev(mid)).await.is_some());
+    let ending = |digits: &str| orderline::db::call_log::LogFilter {
+        number_suffix: Some(digits.into()),
+        ..Default::default()
+    };
+    let found = |digits: &'static str| {
+        let db = app.db.clone();
+        async move {
+            orderline::db::call_log::list(&db, &ending(digits), None, 50)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.call.id)
+                .collect::<Vec<i64>>()
+        }
+    };
+    assert_eq!(found("12233").await, Vec::<i64>::new());
+    assert_eq!(found("12244").await, vec![mid]);
     let rec = |id: i64| format!("SELECT recording_url FROM calls WHERE id = {id}");
     assert_eq!(text(&app.db, &rec(old)).await, None);
     assert!(text(&app.db, &rec(new)).await.is_some());

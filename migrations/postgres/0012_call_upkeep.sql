@@ -3,7 +3,7 @@
 -- 'answered')`, which that condition does not imply, so PostgreSQL could not use it: every
 -- sweep, twice a minute, read the whole calls table (and JIT-compiled the scan on a large one).
 -- An index on the condition the sweeper asks. The SQLite twin is
--- migrations/sqlite/0012_open_calls.sql.
+-- migrations/sqlite/0012_call_upkeep.sql.
 DROP INDEX calls_open;
 CREATE INDEX calls_unended ON calls (updated_at) WHERE ended_at IS NULL;
 
@@ -39,3 +39,8 @@ CREATE TRIGGER call_changes_callbacks
       OR OLD.operator_id IS DISTINCT FROM NEW.operator_id OR OLD.direction IS DISTINCT FROM NEW.direction
       OR (NEW.answered_at IS NULL AND OLD.ended_at IS DISTINCT FROM NEW.ended_at)))
     EXECUTE FUNCTION call_changes_callbacks();
+
+-- 3. Retention replaced an old call's number with a pseudonym but kept `caller_rev`, the number's
+-- digits reversed (0007), so the number could still be read back and the log's search by
+-- ending still found the call. src/db/retention.rs now clears it; this clears what it left.
+UPDATE calls SET caller_rev = NULL WHERE caller_e164 LIKE '#%';

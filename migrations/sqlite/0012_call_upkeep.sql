@@ -2,7 +2,12 @@
 -- updated_at <= ?`. The partial index calls_open (0002) is on `state IN ('ringing',
 -- 'answered')`, which that condition does not imply, so no database could use it: every sweep,
 -- twice a minute, read the whole calls table. An index on the condition the sweeper asks.
--- The PostgreSQL twin is migrations/postgres/0012_open_calls.sql (which also lets the call
+-- The PostgreSQL twin is migrations/postgres/0012_call_upkeep.sql (which also lets the call
 -- writer do the work of three row triggers once per batch; SQLite's in-process triggers stay).
 DROP INDEX calls_open;
 CREATE INDEX calls_unended ON calls (updated_at) WHERE ended_at IS NULL;
+
+-- Retention replaced an old call's number with a pseudonym but kept `caller_rev`, the number's
+-- digits reversed (0007), so the number could still be read back and the log's search by
+-- ending still found the call. src/db/retention.rs now clears it; this clears what it left.
+UPDATE calls SET caller_rev = NULL WHERE caller_e164 LIKE '#%';
