@@ -14,7 +14,6 @@ use crate::{
     config::CallsConfig,
     db::{
         DbResult, call_batch as batch, call_load,
-        call_sync::{self, Rewritten},
         calls::{CallHead, Derived, EventRow, NewCall, NewEvent},
         direct::BatchTx,
     },
@@ -108,10 +107,6 @@ pub async fn apply_batch(
         .iter()
         .filter(|w| w.items.iter().any(|&i| inserted[i]))
         .collect();
-    // First every call is re-derived and rewritten, then its tasks are written: a task copies
-    // its calls' times when it is written (the `callback_calls` trigger), so the calls must
-    // already be as they now are.
-    let mut done = Vec::with_capacity(changed.len());
     let mut rewrites = Vec::with_capacity(changed.len());
     for w in &changed {
         let Some((head, created)) = heads.remove(&w.key) else {
@@ -120,23 +115,8 @@ pub async fn apply_batch(
         let rows = events.remove(&head.id).unwrap_or_default();
         let (derived, flags) = recompute(&head, rows)?;
         rewrites.push(derived_row(tx, head.id, &derived, flags, now).await?);
-        done.push((*w, head, created, derived));
-    }
-    batch::update_calls(tx, &rewrites).await?;
-    let synced: Vec<Rewritten<'_>> = done
-        .iter()
-        .map(|(_, head, created, s)| Rewritten {
-            before: (!created).then_some(head),
-            id: head.id,
-            started_at: s.started_at,
-            answered: s.answered_at.is_some(),
-            client_id: head.client_id,
-        })
-        .collect();
-    call_sync::after_rewrite(tx, &synced).await?;
-    for (w, head, created, derived) in &done {
-        let before = Before::of(head, *created, named.contains(&w.key));
-        callbacks::on_change(tx, head, &before, derived, cfg, now, &mut open, live).await?;
+        let before = Before::of(&head, created, named.contains(&w.key));
+        callbacks::on_change(tx, &head, &before, &derived, cfg, now, &mut open, live).await?;
         let last = w
             .items
             .iter()
@@ -144,7 +124,7 @@ pub async fn apply_batch(
             .map(|&i| &items[i])
             .find(|it| it.p.caller.number.is_some());
         let last = last.unwrap_or(&items[w.items[w.items.len() - 1]]);
-        announce(head, &before, derived, last.source_id, last.p, live);
+        announce(&head, &before, &derived, last.source_id, last.p, live);
         for &i in &w.items {
             outcomes[i] = Some(Outcome {
                 call_id: head.id,
@@ -153,6 +133,7 @@ pub async fn apply_batch(
             });
         }
     }
+    batch::update_calls(tx, &rewrites).await?;
     // Calls whose every event of this batch was a redelivery: nothing changed.
     for w in &work {
         if let Some((head, _)) = heads.get(&w.key) {

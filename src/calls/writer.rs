@@ -278,7 +278,7 @@ async fn commit(ctx: &mut Ctx, jobs: &[Job]) -> DbResult<Committed> {
     let now = now_ms();
     let mut tx = match ctx.direct.as_mut() {
         Some(conn) => conn.begin()?,
-        None => BatchTx::Pool(ctx.db.begin_batch().await?),
+        None => BatchTx::Pool(ctx.db.begin().await?),
     };
     let mut pending: Vec<PendingLive> = Vec::new();
     let items: Vec<Item<'_>> = jobs

@@ -83,9 +83,9 @@ pub async fn upsert_calls(
         let rows: Vec<UpsertedRow> = multi_row::fetch(tx, &stmt, &args, |r| {
             Ok(UpsertedRow {
                 head: head_of(r)?,
-                source_id: r.get(11)?,
-                pbx_call_id: r.get(12)?,
-                event_count: r.get(13)?,
+                source_id: r.get(10)?,
+                pbx_call_id: r.get(11)?,
+                event_count: r.get(12)?,
             })
         })
         .await?;
@@ -109,7 +109,6 @@ fn head_of(r: &Row<'_>) -> rusqlite::Result<CallHead> {
         extensions: r.get(7)?,
         answered_at: r.get(8)?,
         ended_at: r.get(9)?,
-        started_at: r.get(10)?,
     })
 }
 

@@ -28,8 +28,6 @@ pub struct CallHead {
     pub answered_at: Option<i64>,
     /// When ended.
     pub ended_at: Option<i64>,
-    /// When it started (its report bucket follows from it).
-    pub started_at: i64,
 }
 
 /// A call to create at its first event.
@@ -61,7 +59,7 @@ pub struct NewCall<'a> {
 }
 
 pub(crate) const HEAD: &str = "id, state, direction, caller_raw, caller_e164, caller_kind, client_id, extensions, \
-    answered_at, ended_at, started_at";
+    answered_at, ended_at";
 
 /// The call of a source and PBX call id, locked for this transaction on PostgreSQL (on SQLite
 /// the writer already holds the database's write lock).

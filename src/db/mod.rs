@@ -12,7 +12,6 @@ pub mod bulk;
 pub mod call_batch;
 pub mod call_load;
 pub mod call_log;
-pub mod call_sync;
 pub mod callbacks;
 pub mod calls;
 pub mod client_base;
@@ -216,20 +215,6 @@ impl Db {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
-    }
-
-    /// Begins a transaction of the call writer. On PostgreSQL the same round trip says
-    /// `SET LOCAL orderline.batch_writer = 'on'`: the writer does the work of the row triggers
-    /// on `calls` itself, once per batch (`call_sync`), and those triggers stand aside for its
-    /// transactions (migration 0012). SQLite's triggers run in-process and stay.
-    pub async fn begin_batch(&self) -> DbResult<Tx> {
-        match self {
-            Db::Postgres(p) => Ok(Tx::Postgres(
-                p.begin_with("BEGIN; SET LOCAL orderline.batch_writer = 'on'")
-                    .await?,
-            )),
-            Db::Sqlite(_) => self.begin().await,
-        }
     }
 
     /// Whether the database answers (for `/readyz`).
