@@ -1,7 +1,7 @@
 -- 1. The sweeper (src/calls/sweeper.rs) looks for calls that never ended: `ended_at IS NULL
 -- AND updated_at <= $1`. The partial index calls_open (0002) is on `state IN ('ringing',
 -- 'answered')`, which that condition does not imply, so PostgreSQL could not use it: every
--- sweep, twice a minute, read the whole calls table (and JIT-compiled the scan on a large one).
+-- sweep, twice a minute, read the whole calls table.
 -- An index on the condition the sweeper asks. The SQLite twin is
 -- migrations/sqlite/0012_call_upkeep.sql.
 DROP INDEX calls_open;
