@@ -325,6 +325,7 @@ async fn retention(state: AppState) {
         cfg.raw_payload_days,
         cfg.recording_days,
         cfg.caller_numbers_days,
+        cfg.audit_days,
     ];
     if ages.iter().all(|d| *d == 0) {
         return;

@@ -11,6 +11,9 @@
 //! Closed callback tasks created in the window lose their numbers the same way; open ones keep
 //! them (someone still has to call).
 //!
+//! The audit log has its own age (`audit_days`): entries older than it are deleted, a few
+//! thousand per transaction, through its time index.
+//!
 //! Each kind of detail has a watermark (`retention_state`): a run walks, one day per
 //! transaction, only the calls that started between it and the cutoff.
 
@@ -40,12 +43,14 @@ pub struct RetentionRun {
     pub recordings: u64,
     /// Caller numbers replaced (calls and closed tasks).
     pub caller_numbers: u64,
+    /// Audit log entries deleted.
+    pub audit_entries: u64,
 }
 
 impl RetentionRun {
     /// Rows changed in all.
     pub fn total(&self) -> u64 {
-        self.events + self.raw_payloads + self.recordings + self.caller_numbers
+        self.events + self.raw_payloads + self.recordings + self.caller_numbers + self.audit_entries
     }
 }
 
@@ -72,6 +77,9 @@ pub async fn run_once(db: &Db, cfg: &RetentionConfig, now: Millis) -> DbResult<R
 
 async fn run(db: &Db, cfg: &RetentionConfig, now: Millis) -> DbResult<RetentionRun> {
     let mut out = RetentionRun::default();
+    if cfg.audit_days > 0 {
+        out.audit_entries = q::delete_audit(db, now - cfg.audit_days * DAY).await?;
+    }
     let Some(first) = q::first_call(db).await? else {
         return Ok(out);
     };

@@ -117,6 +117,7 @@ pub async fn retention_json(state: &AppState) -> AppResult<Value> {
         "settings": {
             "events_days": r.events_days, "raw_payload_days": r.raw_payload_days,
             "recording_days": r.recording_days, "caller_numbers_days": r.caller_numbers_days,
+            "audit_days": r.audit_days,
             "run_every_minutes": r.run_every_minutes,
         },
         "last_run": {

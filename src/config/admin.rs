@@ -22,6 +22,8 @@ pub struct RetentionConfig {
     pub recording_days: i64,
     /// Caller numbers of calls older than this many days are replaced by a keyed hash.
     pub caller_numbers_days: i64,
+    /// Audit log entries older than this many days are deleted.
+    pub audit_days: i64,
     /// How often the job runs (minutes).
     pub run_every_minutes: u64,
 }
@@ -63,6 +65,7 @@ pub(super) struct RawRetention {
     raw_payload_days: i64,
     recording_days: i64,
     caller_numbers_days: i64,
+    audit_days: i64,
     run_every_minutes: u64,
 }
 
@@ -73,6 +76,7 @@ impl RawRetention {
             ("raw_payload_days", self.raw_payload_days),
             ("recording_days", self.recording_days),
             ("caller_numbers_days", self.caller_numbers_days),
+            ("audit_days", self.audit_days),
         ];
         for (name, value) in ages {
             if !(0..=36_500).contains(&value) {
@@ -90,6 +94,7 @@ impl RawRetention {
             raw_payload_days: self.raw_payload_days,
             recording_days: self.recording_days,
             caller_numbers_days: self.caller_numbers_days,
+            audit_days: self.audit_days,
             run_every_minutes: self.run_every_minutes,
         })
     }
@@ -152,6 +157,7 @@ mod tests {
             raw_payload_days: 0,
             recording_days: 0,
             caller_numbers_days: 0,
+            audit_days: 0,
             run_every_minutes: 60,
         };
         assert!(r.validate().is_err());

@@ -97,6 +97,25 @@ pub async fn finish(
 /// The calls of the window, by the start index.
 const WINDOW: &str = "SELECT id FROM calls WHERE started_at >= $1 AND started_at < $2";
 
+/// Deletes the audit log's entries older than `before`, up to 5,000 per transaction (so a
+/// first run on a years-old log does not hold the database in one long transaction).
+pub async fn delete_audit(db: &Db, before: Millis) -> DbResult<u64> {
+    const SQL: &str = "DELETE FROM audit_log WHERE id IN \
+        (SELECT id FROM audit_log WHERE at < $1 ORDER BY at LIMIT 5000)";
+    let mut total = 0;
+    loop {
+        let n = with_pool!(db, |p| sqlx::query(SQL)
+            .bind(before)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        total += n;
+        if n < 5000 {
+            return Ok(total);
+        }
+    }
+}
+
 /// Deletes the events of the window's calls.
 pub async fn delete_events(tx: &mut Tx, from: Millis, to: Millis) -> DbResult<u64> {
     let sql = format!("DELETE FROM call_events WHERE call_id IN ({WINDOW})");

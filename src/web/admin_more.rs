@@ -79,6 +79,16 @@ pub async fn retention(
             age(r.caller_numbers_days),
             when(Some(st.numbers_until)),
         ),
+        // No watermark: the last run removed every entry older than its cutoff.
+        (
+            t.audit_entries,
+            age(r.audit_days),
+            when(
+                st.last_run_at
+                    .filter(|_| r.audit_days > 0)
+                    .map(|at| at - r.audit_days * 86_400_000),
+            ),
+        ),
     ];
     let last_run = match st.last_run_at {
         None => t.never.to_owned(),

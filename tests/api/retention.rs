@@ -46,6 +46,7 @@ async fn old_details_go_and_past_kpis_stay() {
         c.retention.raw_payload_days = 30;
         c.retention.recording_days = 30;
         c.retention.caller_numbers_days = 60;
+        c.retention.audit_days = 365;
         c.aggregates.refresh_seconds = 0;
     })
     .await;
@@ -60,6 +61,17 @@ async fn old_details_go_and_past_kpis_stay() {
         &[],
     )
     .await;
+    // Two audit entries: one from two years ago, one from last month.
+    for (at, what) in [(now - 730 * DAY, "old"), (now - 30 * DAY, "recent")] {
+        exec(
+            &app.db,
+            &format!(
+                "INSERT INTO audit_log (at, action, subject) VALUES ($1, 'test.{what}', NULL)"
+            ),
+            &[at],
+        )
+        .await;
+    }
     orderline::reports::aggregate::refresh(&app.db, &app.config, now)
         .await
         .unwrap();
@@ -81,6 +93,10 @@ async fn old_details_go_and_past_kpis_stay() {
     assert!(run["removed"]["events"].as_i64().unwrap() >= 6, "{run}");
     assert_eq!(run["removed"]["recordings"], 2, "{run}");
     assert_eq!(run["removed"]["caller_numbers"], 1, "{run}");
+    assert_eq!(run["removed"]["audit_entries"], 1, "{run}");
+    let audit = |action: &str| format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'");
+    assert_eq!(scalar(&app.db, &audit("test.old")).await, 0);
+    assert_eq!(scalar(&app.db, &audit("test.recent")).await, 1);
 
     let events = |id: i64| format!("SELECT COUNT(*) FROM call_events WHERE call_id = {id}");
     assert_eq!(scalar(&app.db, &events(old)).await, 0);
@@ -132,7 +148,7 @@ async fn old_details_go_and_past_kpis_stay() {
         .await;
     assert_eq!(
         again["removed"],
-        json!({"events": 0, "raw_payloads": 0, "recordings": 0, "caller_numbers": 0})
+        json!({"events": 0, "raw_payloads": 0, "recordings": 0, "caller_numbers": 0, "audit_entries": 0})
     );
     let (_, overview) = app
         .get_json("/api/v1/admin/retention", &app.admin_token)

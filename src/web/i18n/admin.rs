@@ -75,6 +75,7 @@ page_texts! {
         raw_payloads: "Raw PBX payloads", "Исходные данные от АТС";
         recordings: "Recording links", "Ссылки на записи";
         caller_numbers: "Caller numbers (replaced by a keyed hash)", "Номера звонящих (заменяются ключевым хешем)";
+        audit_entries: "Audit log entries", "Записи журнала аудита";
         run_text: "{0}, {1} ms, {2} rows changed{3}", "{0}, {1} мс, изменено строк: {2}{3}";
         failed: " — failed: {0}", " — ошибка: {0}";
         aggregates_ready: "Sums per {0} minutes, built {1}, last refreshed {2}.", "Суммы по {0} мин., построены {1}, обновлены {2}.";
