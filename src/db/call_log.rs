@@ -177,22 +177,7 @@ pub async fn list(
 pub async fn explain(db: &Db, f: &LogFilter) -> DbResult<Vec<String>> {
     let suffix = f.number_suffix.as_deref().map(suffix_range);
     let (sql, args) = page_sql(f, &suffix, None, 50);
-    Ok(match db {
-        Db::Sqlite(p) => {
-            let explain = format!("EXPLAIN QUERY PLAN {sql}");
-            let rows: Vec<(i64, i64, i64, String)> = bind_args!(sqlx::query_as(&explain), &args)
-                .fetch_all(p)
-                .await?;
-            rows.into_iter().map(|r| r.3).collect()
-        }
-        Db::Postgres(p) => {
-            let explain = format!("EXPLAIN {sql}");
-            let rows: Vec<(String,)> = bind_args!(sqlx::query_as(&explain), &args)
-                .fetch_all(p)
-                .await?;
-            rows.into_iter().map(|r| r.0).collect()
-        }
-    })
+    super::explain(db, &sql, &args).await
 }
 
 /// The people calls can be filtered by (operators, and managers who take calls), by name.

@@ -233,7 +233,7 @@ pub async fn stale_open_calls(
 /// The query plan of `stale_open_calls`, one line per node (for the test that shows it reads
 /// the `calls_unended` index, not the whole table).
 pub async fn stale_open_calls_plan(db: &Db, answered: bool) -> DbResult<Vec<String>> {
-    super::explain(db, &stale_sql(answered), &[0, 500]).await
+    super::explain(db, &stale_sql(answered), &[0.into(), 500.into()]).await
 }
 
 /// The unended calls (migration 0012 indexes exactly `ended_at IS NULL`) with no news since

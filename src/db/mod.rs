@@ -331,26 +331,25 @@ pub fn like_escape(s: &str) -> String {
     out
 }
 
-/// The query plan of `sql` with integer parameters, one line per plan node (`EXPLAIN QUERY
-/// PLAN` on SQLite, `EXPLAIN` on PostgreSQL): for tests that must show which index a query
-/// reads.
-pub async fn explain(db: &Db, sql: &str, binds: &[i64]) -> DbResult<Vec<String>> {
+/// The query plan of `sql` with its arguments, one line per plan node (`EXPLAIN QUERY PLAN` on
+/// SQLite, `EXPLAIN` on PostgreSQL): for tests and benchmarks that must show which index a
+/// query reads.
+pub async fn explain(db: &Db, sql: &str, args: &[direct::Arg<'_>]) -> DbResult<Vec<String>> {
     Ok(match db {
         Db::Sqlite(p) => {
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
-            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
-            for b in binds {
-                q = q.bind(*b);
-            }
-            q.fetch_all(p).await?.into_iter().map(|r| r.3).collect()
+            let rows: Vec<(i64, i64, i64, String)> =
+                direct::bind_args!(sqlx::query_as(&explain), args)
+                    .fetch_all(p)
+                    .await?;
+            rows.into_iter().map(|r| r.3).collect()
         }
         Db::Postgres(p) => {
             let explain = format!("EXPLAIN {sql}");
-            let mut q = sqlx::query_as::<_, (String,)>(&explain);
-            for b in binds {
-                q = q.bind(*b);
-            }
-            q.fetch_all(p).await?.into_iter().map(|r| r.0).collect()
+            let rows: Vec<(String,)> = direct::bind_args!(sqlx::query_as(&explain), args)
+                .fetch_all(p)
+                .await?;
+            rows.into_iter().map(|r| r.0).collect()
         }
     })
 }

@@ -86,7 +86,7 @@ pub async fn retention(
             when(
                 st.last_run_at
                     .filter(|_| r.audit_days > 0)
-                    .map(|at| at - r.audit_days * 86_400_000),
+                    .map(|at| at - r.audit_days * crate::segments::rhythm::DAY),
             ),
         ),
     ];
