@@ -116,7 +116,7 @@ async fn parts(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<S
     q::callback_median(db, &s, sums.reached).await?;
     out.push(format!("callback median {:.0} ms", ms(t)));
     let t = Instant::now();
-    q::tasks_done(db, from, to).await?;
+    q::tasks_done(db, from, to, None).await?;
     out.push(format!("tasks done {:.0} ms", ms(t)));
     Ok(out.join(", "))
 }
@@ -131,6 +131,7 @@ fn scope(from: i64, to: i64) -> orderline::db::reports::Scope {
         to,
         direction: "inbound".into(),
         operator_id: None,
+        queue: None,
     }
 }
 

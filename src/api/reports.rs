@@ -45,13 +45,14 @@ pub fn router() -> Router<AppState> {
         .route("/reports/segments/recompute", post(recompute_segments))
 }
 
-/// `?from=&to=&direction=&operator=` (all text: see page.rs on query strings).
+/// `?from=&to=&direction=&operator=&queue=` (all text: see page.rs on query strings).
 #[derive(Deserialize)]
 pub struct PeriodQuery {
     from: Option<String>,
     to: Option<String>,
     direction: Option<String>,
     operator: Option<String>,
+    queue: Option<String>,
 }
 
 fn scope_of(state: &AppState, p: &Principal, q: &PeriodQuery) -> AppResult<Scope> {
@@ -63,14 +64,14 @@ fn scope_of(state: &AppState, p: &Principal, q: &PeriodQuery) -> AppResult<Scope
                 .map_err(|_| AppError::invalid("operator", "expected a user id"))?,
         ),
     };
-    reports::scope(
-        q.from.as_deref(),
-        q.to.as_deref(),
-        q.direction.as_deref(),
-        operator,
-        state.config.time_zone,
-        now_ms(),
-    )
+    let asked = reports::Asked {
+        from: q.from.as_deref(),
+        to: q.to.as_deref(),
+        direction: q.direction.as_deref(),
+        operator_id: operator,
+        queue: q.queue.as_deref(),
+    };
+    reports::scope(asked, state.config.time_zone, now_ms())
 }
 
 /// The period part every report answer starts with.
@@ -80,6 +81,7 @@ fn period_json(state: &AppState, s: &Scope) -> Value {
         "to": rfc3339(s.to),
         "direction": s.direction,
         "operator": s.operator_id,
+        "queue": s.queue,
         "time_zone": state.config.time_zone.name(),
         "currency": state.config.currency,
     })

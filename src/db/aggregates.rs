@@ -10,7 +10,7 @@ use sqlx::FromRow;
 
 use super::{
     Db, DbResult, Tx,
-    reports::{BucketSums, OperatorSums, WaitBucket},
+    reports::{BucketSums, OperatorSums, Scope, WaitBucket},
     with_pool, with_tx,
 };
 use crate::domain::time::Millis;
@@ -215,19 +215,28 @@ pub async fn recompute(
     Ok(())
 }
 
-/// The filter of the reads: `$1..$4` are direction, from, to, operator (as `db::reports`).
+/// The filter of the reads: `$1..$5` are direction, from, to, operator, queue (as
+/// `db::reports`; a slot's queue is `''` for calls without one, which no filter names).
 const RANGE: &str = "r.direction = $1 AND r.slot_start >= $2 AND r.slot_start < $3 \
-    AND ($4 IS NULL OR (r.operator_id = $4 AND r.operator_id <> 0))";
+    AND ($4 IS NULL OR (r.operator_id = $4 AND r.operator_id <> 0)) \
+    AND ($5 IS NULL OR r.queue = $5)";
 
-/// Sums per slot of [from, to), as [`BucketSums`] whose `bucket` is the slot's first
-/// 15-minute bucket.
-pub async fn bucket_sums(
-    db: &Db,
-    direction: &str,
-    from: Millis,
-    to: Millis,
-    operator: Option<i64>,
-) -> DbResult<Vec<BucketSums>> {
+/// The queues of the slots of [from, to) in one direction, sorted (at most 200).
+pub async fn queues(db: &Db, direction: &str, from: Millis, to: Millis) -> DbResult<Vec<String>> {
+    const SQL: &str = "SELECT DISTINCT r.queue FROM report_slots r WHERE r.direction = $1 \
+        AND r.slot_start >= $2 AND r.slot_start < $3 AND r.queue <> '' ORDER BY r.queue LIMIT 200";
+    let rows: Vec<(String,)> = with_pool!(db, |p| sqlx::query_as(SQL)
+        .bind(direction)
+        .bind(from)
+        .bind(to)
+        .fetch_all(p)
+        .await)?;
+    Ok(rows.into_iter().map(|(q,)| q).collect())
+}
+
+/// Sums per slot of the scope's [from, to) (whole slots), as [`BucketSums`] whose `bucket`
+/// is the slot's first 15-minute bucket.
+pub async fn bucket_sums(db: &Db, s: &Scope) -> DbResult<Vec<BucketSums>> {
     let sql = format!(
         "SELECT r.slot_start / 900000 AS bucket, CAST(SUM(r.offered) AS BIGINT) AS offered, \
            CAST(SUM(r.answered) AS BIGINT) AS answered, CAST(SUM(r.missed) AS BIGINT) AS missed, \
@@ -243,22 +252,17 @@ pub async fn bucket_sums(
          FROM report_slots r WHERE {RANGE} GROUP BY r.slot_start ORDER BY r.slot_start"
     );
     Ok(with_pool!(db, |p| sqlx::query_as(&sql)
-        .bind(direction)
-        .bind(from)
-        .bind(to)
-        .bind(operator)
+        .bind(&s.direction)
+        .bind(s.from)
+        .bind(s.to)
+        .bind(s.operator_id)
+        .bind(s.queue.as_deref())
         .fetch_all(p)
         .await)?)
 }
 
 /// Answered and missed calls per wait bucket over [from, to) (all seven buckets).
-pub async fn wait_buckets(
-    db: &Db,
-    direction: &str,
-    from: Millis,
-    to: Millis,
-    operator: Option<i64>,
-) -> DbResult<Vec<WaitBucket>> {
+pub async fn wait_buckets(db: &Db, s: &Scope) -> DbResult<Vec<WaitBucket>> {
     let cols: Vec<String> = (0..7)
         .flat_map(|i| {
             [
@@ -288,10 +292,11 @@ pub async fn wait_buckets(
         i64,
     );
     let r: Row = with_pool!(db, |p| sqlx::query_as(&sql)
-        .bind(direction)
-        .bind(from)
-        .bind(to)
-        .bind(operator)
+        .bind(&s.direction)
+        .bind(s.from)
+        .bind(s.to)
+        .bind(s.operator_id)
+        .bind(s.queue.as_deref())
         .fetch_one(p)
         .await)?;
     let pairs = [
@@ -315,13 +320,7 @@ pub async fn wait_buckets(
 }
 
 /// Per operator over [from, to): the sums of `db::reports::operator_sums`.
-pub async fn operator_sums(
-    db: &Db,
-    direction: &str,
-    from: Millis,
-    to: Millis,
-    operator: Option<i64>,
-) -> DbResult<Vec<OperatorSums>> {
+pub async fn operator_sums(db: &Db, s: &Scope) -> DbResult<Vec<OperatorSums>> {
     let sql = format!(
         "SELECT r.operator_id, u.display_name AS name, CAST(SUM(r.answered) AS BIGINT) AS handled, \
            CAST(SUM(r.answered_talk) AS BIGINT) AS talk_seconds, \
@@ -332,10 +331,11 @@ pub async fn operator_sums(
          GROUP BY r.operator_id, u.display_name HAVING SUM(r.answered) > 0 ORDER BY r.operator_id"
     );
     Ok(with_pool!(db, |p| sqlx::query_as(&sql)
-        .bind(direction)
-        .bind(from)
-        .bind(to)
-        .bind(operator)
+        .bind(&s.direction)
+        .bind(s.from)
+        .bind(s.to)
+        .bind(s.operator_id)
+        .bind(s.queue.as_deref())
         .fetch_all(p)
         .await)?)
 }

@@ -10,7 +10,7 @@ use super::{Db, DbResult, with_pool};
 use crate::domain::time::Millis;
 
 /// Which calls a report counts: started in [from, to), in one direction, optionally one
-/// operator's (the operator who answered).
+/// operator's (the operator who answered) and one queue's.
 #[derive(Clone, Debug)]
 pub struct Scope {
     /// First instant included (ms).
@@ -21,6 +21,8 @@ pub struct Scope {
     pub direction: String,
     /// Only calls answered by this user.
     pub operator_id: Option<i64>,
+    /// Only calls that came through this queue (the PBX's name for it, as stored on the call).
+    pub queue: Option<String>,
 }
 
 /// The length of a time bucket: 15 minutes, because every time zone's offset is a multiple of
@@ -60,11 +62,13 @@ pub struct BucketSums {
     pub repeats: i64,
 }
 
-/// The period filter every query shares; `$1..$4` are from, to, direction, operator.
+/// The period filter every query shares; `$1..$5` are from, to, direction, operator, queue.
 const SCOPE: &str = "c.started_at >= $1 AND c.started_at < $2 AND c.direction = $3 \
-    AND c.state <> 'blocked' AND ($4 IS NULL OR c.operator_id = $4)";
+    AND c.state <> 'blocked' AND ($4 IS NULL OR c.operator_id = $4) \
+    AND ($5 IS NULL OR c.queue = $5)";
 
-/// Sums per 15-minute bucket; `short_abandon` is S and `threshold` is T (seconds).
+/// Sums per 15-minute bucket; `short_abandon` is S and `threshold` is T (seconds), bound as
+/// `$6` and `$7` after the scope's five.
 pub async fn bucket_sums(
     db: &Db,
     s: &Scope,
@@ -78,10 +82,10 @@ pub async fn bucket_sums(
         "SELECT x.bucket, COUNT(*) AS offered, \
            CAST(SUM(x.ans) AS BIGINT) AS answered, \
            CAST(SUM(x.mis) AS BIGINT) AS missed, \
-           CAST(SUM(CASE WHEN x.mis = 1 AND x.wait_seconds < $5 THEN 1 ELSE 0 END) AS BIGINT) AS short_abandons, \
+           CAST(SUM(CASE WHEN x.mis = 1 AND x.wait_seconds < $6 THEN 1 ELSE 0 END) AS BIGINT) AS short_abandons, \
            CAST(COALESCE(SUM(x.ans * x.wait_seconds), 0) AS BIGINT) AS answered_wait, \
            CAST(COALESCE(SUM(x.ans * COALESCE(x.talk_seconds, 0)), 0) AS BIGINT) AS answered_talk, \
-           CAST(SUM(CASE WHEN x.ans = 1 AND x.wait_seconds <= $6 THEN 1 ELSE 0 END) AS BIGINT) AS within_threshold, \
+           CAST(SUM(CASE WHEN x.ans = 1 AND x.wait_seconds <= $7 THEN 1 ELSE 0 END) AS BIGINT) AS within_threshold, \
            CAST(SUM(x.ans * x.wrapped) AS BIGINT) AS handled, \
            CAST(COALESCE(SUM(x.ans * x.wrapped * (COALESCE(x.talk_seconds, 0) + COALESCE(x.wrapup_seconds, 0))), 0) AS BIGINT) AS handle_seconds, \
            CAST(SUM(CASE WHEN x.order_count > 0 THEN 1 ELSE 0 END) AS BIGINT) AS converted, \
@@ -108,6 +112,7 @@ pub async fn bucket_sums(
         .bind(s.to)
         .bind(&s.direction)
         .bind(s.operator_id)
+        .bind(s.queue.as_deref())
         .bind(short_abandon)
         .bind(threshold)
         .fetch_all(p)
@@ -143,6 +148,7 @@ pub async fn wait_buckets(db: &Db, s: &Scope) -> DbResult<Vec<WaitBucket>> {
         .bind(s.to)
         .bind(&s.direction)
         .bind(s.operator_id)
+        .bind(s.queue.as_deref())
         .fetch_all(p)
         .await)?)
 }
@@ -170,20 +176,35 @@ pub async fn callback_trips(db: &Db, s: &Scope) -> DbResult<Vec<CallbackTrip>> {
         FROM callbacks cb CROSS JOIN calls f LEFT JOIN calls r ON r.id = cb.closed_by_call_id \
         WHERE f.id = cb.first_call_id AND cb.kind = 'missed' AND cb.first_call_at >= $1 \
           AND cb.first_call_at < $2 AND f.direction = $3 \
-          AND COALESCE(cb.close_reason, '') <> 'not_missed'";
+          AND COALESCE(cb.close_reason, '') <> 'not_missed' AND ($4 IS NULL OR f.queue = $4)";
     Ok(with_pool!(db, |p| sqlx::query_as(SQL)
         .bind(s.from)
         .bind(s.to)
         .bind(&s.direction)
+        .bind(s.queue.as_deref())
         .fetch_all(p)
         .await)?)
 }
 
 /// The missed-call tasks of the period, from the copies of their calls' times that each task
 /// carries (migration 0011), through the covering index `callbacks_speed`. `$1..$4` are from,
-/// to, direction, operator.
+/// to, direction, operator; see [`task_queue`] for a queue.
 const SPEED_FROM: &str = "FROM callbacks WHERE kind = 'missed' AND first_call_at >= $1 \
     AND first_call_at < $2 AND call_direction = $3 AND COALESCE(close_reason, '') <> 'not_missed'";
+
+/// With a queue (bound as `$n`, after the other parameters), the condition that the task's
+/// call `call` (a column holding a call id) came through it: one probe by id per task. A task
+/// carries no copy of its call's queue, and without a queue the condition is left out of the
+/// text altogether — merely naming the call-id column would cost the task queries their
+/// covering indexes (`callbacks_speed`, `callbacks_done`) on SQLite.
+fn task_queue(queue: Option<&str>, call: &str, n: u8) -> String {
+    match queue {
+        Some(_) => {
+            format!(" AND EXISTS (SELECT 1 FROM calls qc WHERE qc.id = {call} AND qc.queue = ${n})")
+        }
+        None => String::new(),
+    }
+}
 
 /// A task counts as reached when a call reached it and, with an operator filter, that
 /// operator's call did.
@@ -215,17 +236,23 @@ pub async fn callback_sums(db: &Db, s: &Scope, offsets: &Offsets) -> DbResult<Ca
            CAST(COALESCE(SUM(CASE WHEN {REACHED} THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached, \
            CAST(COALESCE(SUM(CASE WHEN {REACHED} AND reached_at - missed_at <= 1200000 THEN 1 ELSE 0 END), 0) AS BIGINT) AS within_20_min, \
            CAST(COALESCE(SUM(CASE WHEN {REACHED} AND {} = {} THEN 1 ELSE 0 END), 0) AS BIGINT) AS same_day \
-         {SPEED_FROM}",
+         {SPEED_FROM}{}",
         day("reached_at"),
         day("missed_at"),
+        task_queue(s.queue.as_deref(), "callbacks.first_call_id", 5),
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
-        .bind(s.from)
-        .bind(s.to)
-        .bind(&s.direction)
-        .bind(s.operator_id)
-        .fetch_one(p)
-        .await)?)
+    Ok(with_pool!(db, |p| {
+        let q = sqlx::query_as(&sql)
+            .bind(s.from)
+            .bind(s.to)
+            .bind(&s.direction)
+            .bind(s.operator_id);
+        let q = match s.queue.as_deref() {
+            Some(queue) => q.bind(queue),
+            None => q,
+        };
+        q.fetch_one(p).await
+    })?)
 }
 
 /// `col`'s business day as a number of days since the epoch. The offsets are numbers this
@@ -255,16 +282,22 @@ pub async fn callback_median(db: &Db, s: &Scope, reached: i64) -> DbResult<Optio
     }
     let sql = format!(
         "SELECT CASE WHEN reached_at < missed_at THEN 0 ELSE reached_at - missed_at END AS w \
-         {SPEED_FROM} AND {REACHED} ORDER BY w LIMIT 2 OFFSET $5"
+         {SPEED_FROM} AND {REACHED}{} ORDER BY w LIMIT 2 OFFSET $5",
+        task_queue(s.queue.as_deref(), "callbacks.first_call_id", 6),
     );
-    let middle: Vec<(i64,)> = with_pool!(db, |p| sqlx::query_as(&sql)
-        .bind(s.from)
-        .bind(s.to)
-        .bind(&s.direction)
-        .bind(s.operator_id)
-        .bind((reached - 1) / 2)
-        .fetch_all(p)
-        .await)?;
+    let middle: Vec<(i64,)> = with_pool!(db, |p| {
+        let q = sqlx::query_as(&sql)
+            .bind(s.from)
+            .bind(s.to)
+            .bind(&s.direction)
+            .bind(s.operator_id)
+            .bind((reached - 1) / 2);
+        let q = match s.queue.as_deref() {
+            Some(queue) => q.bind(queue),
+            None => q,
+        };
+        q.fetch_all(p).await
+    })?;
     let ms = match middle.as_slice() {
         [(a,), (b,)] if reached % 2 == 0 => (*a as f64 + *b as f64) / 2.0,
         [(a,), ..] => *a as f64,
@@ -312,6 +345,7 @@ pub async fn operator_sums(db: &Db, s: &Scope) -> DbResult<Vec<OperatorSums>> {
         .bind(s.to)
         .bind(&s.direction)
         .bind(s.operator_id)
+        .bind(s.queue.as_deref())
         .fetch_all(p)
         .await)?)
 }
@@ -331,12 +365,20 @@ pub struct TasksDone {
 
 /// Tasks done per operator: closed by a call the operator answered that started in the period
 /// (any direction), or closed without a call in the period by the operator who claimed it
-/// (else the one it was assigned to). Tasks taken back as "not missed" do not count.
-pub async fn tasks_done(db: &Db, from: Millis, to: Millis) -> DbResult<Vec<TasksDone>> {
+/// (else the one it was assigned to). Tasks taken back as "not missed" do not count. With a
+/// queue, only tasks whose closing call came through it, or (closed without a call) whose
+/// missed call did; proactive tasks closed without a call have no queue.
+pub async fn tasks_done(
+    db: &Db,
+    from: Millis,
+    to: Millis,
+    queue: Option<&str>,
+) -> DbResult<Vec<TasksDone>> {
     // The closing call's start and operator are copied onto the task (migrations 0010, 0011),
     // so the first half reads the covering index `callbacks_done` only; each half is summed
     // per operator before the names are joined (one look-up per operator, not per task).
-    const SQL: &str = "SELECT x.operator_id, u.display_name AS name, \
+    let sql = format!(
+        "SELECT x.operator_id, u.display_name AS name, \
           CAST(SUM(x.callbacks) AS BIGINT) AS callbacks, CAST(SUM(x.proactive) AS BIGINT) AS proactive \
         FROM (SELECT cb.reached_by AS operator_id, \
               SUM(CASE WHEN cb.kind = 'proactive' THEN 0 ELSE 1 END) AS callbacks, \
@@ -344,6 +386,7 @@ pub async fn tasks_done(db: &Db, from: Millis, to: Millis) -> DbResult<Vec<Tasks
             FROM callbacks cb \
             WHERE cb.closed_call_at >= $1 AND cb.closed_call_at < $2 AND cb.reached_by IS NOT NULL \
               AND COALESCE(cb.close_reason, '') <> 'not_missed' \
+              {by_call} \
             GROUP BY cb.reached_by \
           UNION ALL \
           SELECT COALESCE(cb.claimed_by, cb.assigned_to) AS operator_id, \
@@ -353,12 +396,19 @@ pub async fn tasks_done(db: &Db, from: Millis, to: Millis) -> DbResult<Vec<Tasks
             WHERE cb.closed_by_call_id IS NULL AND cb.closed_at >= $1 AND cb.closed_at < $2 \
               AND COALESCE(cb.claimed_by, cb.assigned_to) IS NOT NULL \
               AND COALESCE(cb.close_reason, '') <> 'not_missed' \
+              {by_missed} \
             GROUP BY COALESCE(cb.claimed_by, cb.assigned_to)) x \
         JOIN users u ON u.id = x.operator_id \
-        GROUP BY x.operator_id, u.display_name ORDER BY x.operator_id";
-    Ok(with_pool!(db, |p| sqlx::query_as(SQL)
-        .bind(from)
-        .bind(to)
-        .fetch_all(p)
-        .await)?)
+        GROUP BY x.operator_id, u.display_name ORDER BY x.operator_id",
+        by_call = task_queue(queue, "cb.closed_by_call_id", 3),
+        by_missed = task_queue(queue, "cb.first_call_id", 3),
+    );
+    Ok(with_pool!(db, |p| {
+        let q = sqlx::query_as(&sql).bind(from).bind(to);
+        let q = match queue {
+            Some(queue) => q.bind(queue),
+            None => q,
+        };
+        q.fetch_all(p).await
+    })?)
 }

@@ -6,6 +6,7 @@
 //! busy order line: calls evenly spread over the span, 90 % inbound; of those 80 % answered,
 //! 15 % missed, 3 % forwarded, 2 % blocked; 70 % from known clients; 70 % of answered calls
 //! have a wrap-up; orders hang off answered calls at the rate that yields the asked total;
+//! two calls in five come through the queue `sales`, two through `support`, one through none;
 //! missed inbound calls of known clients open callback tasks as the writer would
 //! (`seed_tasks`). Call ids are given explicitly (1…calls), so the database must hold no
 //! calls yet.
@@ -57,6 +58,7 @@ pub(super) struct Call {
     rev: String,
     pbx_id: String,
     operator: Option<i64>,
+    queue: Option<&'static str>,
     pub(super) started: Millis,
     wait: i64,
     talk: Option<i64>,
@@ -98,6 +100,11 @@ fn call(s: &CallSeed, i: u64) -> Call {
         number,
         pbx_id: (i + 1).to_string(),
         operator: answered.then(|| s.operators[((h >> 32) as usize) % s.operators.len().max(1)]),
+        queue: match mix(i, 4) % 5 {
+            0 | 1 => Some("sales"),
+            2 | 3 => Some("support"),
+            _ => None,
+        },
         started,
         wait: ((h >> 40) % 120) as i64,
         talk: answered.then_some(30 + ((h >> 48) % 570) as i64),
@@ -145,7 +152,7 @@ pub async fn seed_calls(db: &super::Db, s: &CallSeed) -> DbResult<()> {
 }
 
 async fn insert_calls(bulk: &mut Bulk, calls: &[Call]) -> DbResult<()> {
-    const COLUMNS: [&str; 18] = [
+    const COLUMNS: [&str; 19] = [
         "id",
         "source_id",
         "pbx_call_id",
@@ -164,6 +171,7 @@ async fn insert_calls(bulk: &mut Bulk, calls: &[Call]) -> DbResult<()> {
         "created_at",
         "updated_at",
         "caller_rev",
+        "queue",
     ];
     let mut v = Vec::with_capacity(calls.len() * COLUMNS.len());
     for k in calls {
@@ -191,6 +199,7 @@ async fn insert_calls(bulk: &mut Bulk, calls: &[Call]) -> DbResult<()> {
             Arg::from(ended),
             Arg::from(ended),
             Arg::from(k.rev.as_str()),
+            Arg::from(k.queue),
         ]);
     }
     bulk.insert("calls", &COLUMNS, &v).await

@@ -133,6 +133,7 @@ fn part(s: &Scope, (from, to): (Millis, Millis)) -> Scope {
         to,
         direction: s.direction.clone(),
         operator_id: s.operator_id,
+        queue: s.queue.clone(),
     }
 }
 
@@ -148,7 +149,7 @@ pub async fn bucket_sums(db: &Db, config: &Config, s: &Scope) -> DbResult<Vec<Bu
         out.extend(q::bucket_sums(db, &part(s, *r), short, t).await?);
     }
     for (a, b) in &p.aggregated {
-        out.extend(agg::bucket_sums(db, &s.direction, *a, *b, s.operator_id).await?);
+        out.extend(agg::bucket_sums(db, &part(s, (*a, *b))).await?);
     }
     out.sort_by_key(|b| b.bucket);
     Ok(out)
@@ -162,7 +163,7 @@ pub async fn wait_buckets(db: &Db, config: &Config, s: &Scope) -> DbResult<Vec<W
         parts.extend(q::wait_buckets(db, &part(s, *r)).await?);
     }
     for (a, b) in &p.aggregated {
-        parts.extend(agg::wait_buckets(db, &s.direction, *a, *b, s.operator_id).await?);
+        parts.extend(agg::wait_buckets(db, &part(s, (*a, *b))).await?);
     }
     let mut out: Vec<WaitBucket> = Vec::new();
     for w in parts {
@@ -186,7 +187,7 @@ pub async fn operator_sums(db: &Db, config: &Config, s: &Scope) -> DbResult<Vec<
         parts.extend(q::operator_sums(db, &part(s, *r)).await?);
     }
     for (a, b) in &p.aggregated {
-        parts.extend(agg::operator_sums(db, &s.direction, *a, *b, s.operator_id).await?);
+        parts.extend(agg::operator_sums(db, &part(s, (*a, *b))).await?);
     }
     let mut out: Vec<OperatorSums> = Vec::new();
     for o in parts {

@@ -12,7 +12,9 @@
 //! Which calls a report counts: those that *started* in the half-open period [from, to),
 //! in the asked direction (inbound by default), blocked calls excluded; with `operator`, only
 //! the calls that operator answered (so missed calls, which nobody answered, drop out —
-//! `offered`, `missed` and the rates then describe that operator's answered calls only). The
+//! `offered`, `missed` and the rates then describe that operator's answered calls only); with
+//! `queue`, only the calls that came through that queue (its missed-call tasks are those its
+//! missed calls opened; calls without a queue are counted only when no queue is asked). The
 //! SQL sums live in `db::reports`.
 
 pub mod aggregate;
@@ -37,16 +39,35 @@ use crate::{
 /// The longest period a report may cover: a year and a bit (a leap year plus slack).
 pub const MAX_PERIOD_DAYS: i64 = 400;
 
-/// Reads `from`/`to` (RFC 3339; defaults: today in the business time zone) and the direction,
-/// and checks them.
-pub fn scope(
-    from: Option<&str>,
-    to: Option<&str>,
-    direction: Option<&str>,
-    operator_id: Option<i64>,
-    tz: Tz,
-    now: Millis,
-) -> AppResult<Scope> {
+/// The longest queue name a filter may give: queue names are short words ("sales"), and a
+/// longer text is a mistake, not a queue.
+pub const MAX_QUEUE_LEN: usize = 200;
+
+/// What a report is asked for, as text from a query string.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Asked<'a> {
+    /// RFC 3339; default: the start of today in the business time zone.
+    pub from: Option<&'a str>,
+    /// RFC 3339; default: a day after `from`.
+    pub to: Option<&'a str>,
+    /// `inbound` (default) or `outbound`.
+    pub direction: Option<&'a str>,
+    /// One answering operator.
+    pub operator_id: Option<i64>,
+    /// One queue (empty = every queue).
+    pub queue: Option<&'a str>,
+}
+
+/// Reads the period (defaults: today in the business time zone), the direction and the
+/// queue, and checks them.
+pub fn scope(asked: Asked<'_>, tz: Tz, now: Millis) -> AppResult<Scope> {
+    let Asked {
+        from,
+        to,
+        direction,
+        operator_id,
+        queue,
+    } = asked;
     let from = match instant(from, "from")? {
         Some(t) => t,
         None => local_midnight(now, tz),
@@ -74,11 +95,19 @@ pub fn scope(
             ));
         }
     };
+    let queue = queue.map(str::trim).filter(|q| !q.is_empty());
+    if queue.is_some_and(|q| q.chars().count() > MAX_QUEUE_LEN) {
+        return Err(AppError::invalid(
+            "queue",
+            format!("a queue name has at most {MAX_QUEUE_LEN} characters"),
+        ));
+    }
     Ok(Scope {
         from,
         to,
         direction: direction.to_owned(),
         operator_id,
+        queue: queue.map(str::to_owned),
     })
 }
 
@@ -144,13 +173,20 @@ pub async fn dashboard(
         speed::from_database(db, s, config.time_zone),
         aggregate::wait_buckets(db, config, s),
         aggregate::operator_sums(db, config, s),
-        q::tasks_done(db, s.from, s.to)
+        q::tasks_done(db, s.from, s.to, s.queue.as_deref())
     )?;
     Ok((
         kpi_report(config, &buckets, &speed),
         distribution::distribution(&buckets, &waits, config.time_zone),
         operator_rows(s, &calls, tasks),
     ))
+}
+
+/// The queues a filter can name: those of the aggregated slots of the 90 days before the
+/// period's end (the aggregates are small; the calls themselves can be millions).
+pub async fn queues(db: &Db, s: &Scope) -> DbResult<Vec<String>> {
+    const QUEUES_DAYS: i64 = 90;
+    crate::db::aggregates::queues(db, &s.direction, s.to - QUEUES_DAYS * 86_400_000, s.to).await
 }
 
 /// Computes every KPI of the period.
@@ -202,7 +238,7 @@ pub async fn operators(
 ) -> DbResult<Vec<operators::OperatorRow>> {
     let (calls, tasks) = tokio::try_join!(
         aggregate::operator_sums(db, config, s),
-        q::tasks_done(db, s.from, s.to)
+        q::tasks_done(db, s.from, s.to, s.queue.as_deref())
     )?;
     Ok(operator_rows(s, &calls, tasks))
 }
@@ -228,7 +264,7 @@ mod tests {
     fn the_default_period_is_today_in_the_business_time_zone() {
         // 2026-11-27 22:30 UTC is already 28 November in Moscow.
         let now = 1_795_773_600_000 + 12 * 3_600_000 + 1_800_000;
-        let s = scope(None, None, None, None, MOSCOW, now).unwrap();
+        let s = scope(Asked::default(), MOSCOW, now).unwrap();
         assert_eq!(
             crate::domain::time::rfc3339(s.from),
             "2026-11-27T21:00:00.000Z"
@@ -241,14 +277,34 @@ mod tests {
     fn bad_periods_and_directions_are_refused() {
         let now = 1_795_773_600_000;
         let a = Some("2026-11-27T00:00:00+03:00");
-        assert!(scope(a, a, None, None, MOSCOW, now).is_err());
-        assert!(scope(a, Some("2028-01-01T00:00:00Z"), None, None, MOSCOW, now).is_err());
-        assert!(scope(Some("yesterday"), None, None, None, MOSCOW, now).is_err());
-        assert!(scope(a, None, Some("sideways"), None, MOSCOW, now).is_err());
-        let out = scope(a, None, Some("outbound"), Some(3), MOSCOW, now).unwrap();
+        let ask = |from, to, direction, queue| Asked {
+            from,
+            to,
+            direction,
+            operator_id: None,
+            queue,
+        };
+        assert!(scope(ask(a, a, None, None), MOSCOW, now).is_err());
+        let long = ask(a, Some("2028-01-01T00:00:00Z"), None, None);
+        assert!(scope(long, MOSCOW, now).is_err());
+        assert!(scope(ask(Some("yesterday"), None, None, None), MOSCOW, now).is_err());
+        assert!(scope(ask(a, None, Some("sideways"), None), MOSCOW, now).is_err());
+        let huge = "q".repeat(MAX_QUEUE_LEN + 1);
+        assert!(scope(ask(a, None, None, Some(&huge)), MOSCOW, now).is_err());
+        let out = Asked {
+            operator_id: Some(3),
+            ..ask(a, None, Some("outbound"), Some(" sales "))
+        };
+        let out = scope(out, MOSCOW, now).unwrap();
         assert_eq!(
-            (out.direction.as_str(), out.operator_id),
-            ("outbound", Some(3))
+            (
+                out.direction.as_str(),
+                out.operator_id,
+                out.queue.as_deref()
+            ),
+            ("outbound", Some(3), Some("sales"))
         );
+        let blank = scope(ask(a, None, None, Some("  ")), MOSCOW, now).unwrap();
+        assert_eq!(blank.queue, None);
     }
 }

@@ -139,7 +139,7 @@ pub async fn read(state: &AppState, now: Millis, full_numbers: bool) -> AppResul
     let calls = db::wallboard::ringing(&state.db, now - RINGING_WINDOW_MS).await?;
     let cap_ms = state.config.workspace.wrapup_cap_seconds * 1000;
     let facts = db::wallboard::operator_facts(&state.db, now - cap_ms).await?;
-    let scope = super::scope(None, None, None, None, state.config.time_zone, now)?;
+    let scope = super::scope(super::Asked::default(), state.config.time_zone, now)?;
     let today = super::kpis(&state.db, &state.config, &scope).await?;
     let ringing = calls
         .into_iter()

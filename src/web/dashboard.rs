@@ -66,6 +66,10 @@ struct DashboardPage {
     from: String,
     to: String,
     direction: String,
+    /// The queue filter ("" = every queue).
+    queue: String,
+    /// Queues the period's calls came through, offered in the filter.
+    queues: Vec<String>,
     tiles: Vec<Tile>,
     by_hour: String,
     waits: String,
@@ -73,12 +77,13 @@ struct DashboardPage {
     operators: Vec<OpRow>,
 }
 
-/// `?from=&to=&direction=` (RFC 3339; default today).
+/// `?from=&to=&direction=&queue=` (RFC 3339; default today; every queue).
 #[derive(Deserialize)]
 pub struct DashQuery {
     from: Option<String>,
     to: Option<String>,
     direction: Option<String>,
+    queue: Option<String>,
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -129,15 +134,16 @@ pub async fn dashboard(
     pu.principal.require(Permission::ReadReports)?;
     let s = Shell::load(&state, &pu, "dashboard").await?;
     let tz = state.config.time_zone;
-    let scope = reports::scope(
-        q.from.as_deref(),
-        q.to.as_deref(),
-        q.direction.as_deref(),
-        None,
-        tz,
-        now_ms(),
-    )?;
+    let asked = reports::Asked {
+        from: q.from.as_deref(),
+        to: q.to.as_deref(),
+        direction: q.direction.as_deref(),
+        operator_id: None,
+        queue: q.queue.as_deref(),
+    };
+    let scope = reports::scope(asked, tz, now_ms())?;
     let (report, dist, ops) = reports::dashboard(&state.db, &state.config, &scope).await?;
+    let queues = reports::queues(&state.db, &scope).await?;
     let k = &report.kpis;
     let cur = state.config.currency.as_str();
     let t = i18n::kpi::texts(pu.lang);
@@ -204,6 +210,8 @@ pub async fn dashboard(
         from: rfc(scope.from),
         to: rfc(scope.to),
         direction: scope.direction.clone(),
+        queue: scope.queue.clone().unwrap_or_default(),
+        queues,
         tiles,
         by_hour: charts::calls_by_hour(&dist, words),
         waits: charts::wait_buckets(&dist, words),

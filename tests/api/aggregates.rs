@@ -60,6 +60,7 @@ fn scope(from: i64, to: i64, direction: &str, operator_id: Option<i64>) -> Scope
         to,
         direction: direction.into(),
         operator_id,
+        queue: None,
     }
 }
 
@@ -107,7 +108,21 @@ fn periods(op: i64) -> Vec<Scope> {
             "inbound",
             None,
         ),
+        // One queue (the seeded calls come through `sales`, `support` or none).
+        queued(scope(END - 10 * DAY + 1_234, END, "inbound", None), "sales"),
+        queued(
+            scope(END - 13 * DAY, END - 12 * DAY, "inbound", Some(op)),
+            "support",
+        ),
+        queued(scope(END - 14 * DAY, END, "outbound", None), "support"),
     ]
+}
+
+fn queued(s: Scope, queue: &str) -> Scope {
+    Scope {
+        queue: Some(queue.into()),
+        ..s
+    }
 }
 
 async fn equal_both_ways(tz: Tz) {
@@ -132,6 +147,17 @@ async fn equal_both_ways(tz: Tz) {
     );
     let totals = compare(db, config, &all[0]).await;
     assert!(totals.offered > 1_000 && totals.repeats > 0 && totals.converted > 0);
+    let sales = compare(db, config, &queued(all[0].clone(), "sales")).await;
+    let support = compare(db, config, &queued(all[0].clone(), "support")).await;
+    assert!(
+        sales.offered > 0
+            && support.offered > 0
+            && sales.offered + support.offered < totals.offered,
+        "a fifth of the calls come through no queue: {} + {} of {}",
+        sales.offered,
+        support.offered,
+        totals.offered
+    );
     assert!(totals.short_abandons > 0 && totals.handled > 0 && totals.within_threshold > 0);
     for s in &all {
         compare(db, config, s).await;

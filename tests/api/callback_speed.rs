@@ -102,6 +102,7 @@ async fn the_database_counts_callback_speed_as_the_definition_across_a_clock_cha
         to: ms("2026-10-27T00:00:00Z"),
         direction: "inbound".into(),
         operator_id: None,
+        queue: None,
     };
     let got = both(&app, &s).await;
     assert_eq!(

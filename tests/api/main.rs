@@ -22,6 +22,7 @@ mod manager;
 mod manager_i18n;
 mod orders;
 mod outbound;
+mod report_queues;
 mod reports;
 mod retention;
 mod seed_bench;

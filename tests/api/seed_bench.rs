@@ -61,6 +61,7 @@ async fn a_seeded_database_keeps_its_triggers_tasks_and_exact_aggregates() {
             to: END,
             direction: direction.into(),
             operator_id: None,
+            queue: None,
         };
         let totals = compare(db, config, &s).await;
         assert!(totals.offered > 0 && totals.converted > 0);

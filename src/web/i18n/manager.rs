@@ -20,6 +20,8 @@ page_texts! {
         inbound: "inbound", "входящие";
         outbound: "outbound", "исходящие";
         show: "Show", "Показать";
+        queue: "Queue", "Очередь";
+        all_queues: "all queues", "все очереди";
         period_hint: "[from, to) in RFC 3339; hours and days in the business time zone", "[с, по) в формате RFC 3339; часы и дни — в часовом поясе компании";
         operators: "Operators", "Операторы";
         operator: "Operator", "Оператор";
