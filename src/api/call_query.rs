@@ -29,6 +29,8 @@ pub struct LogQuery {
     pub outcome: Option<String>,
     /// Source id.
     pub source: Option<String>,
+    /// The PBX queue the call came through.
+    pub queue: Option<String>,
     /// The PBX's call id.
     pub pbx_call_id: Option<String>,
     /// Client id.
@@ -109,6 +111,19 @@ impl LogQuery {
                 "an outcome code is at most 64 characters",
             ));
         }
+        let queue = given(&self.queue).map(str::to_owned);
+        if queue
+            .as_deref()
+            .is_some_and(|q| q.chars().count() > crate::reports::MAX_QUEUE_LEN)
+        {
+            return Err(AppError::invalid(
+                "queue",
+                format!(
+                    "a queue name has at most {} characters",
+                    crate::reports::MAX_QUEUE_LEN
+                ),
+            ));
+        }
         let number = given(&self.number)
             .map(|n| {
                 PhoneNumber::parse(n, config.default_region)
@@ -124,6 +139,7 @@ impl LogQuery {
             operator_id: id(&self.operator, "operator")?,
             outcome,
             source_id: given(&self.source).map(str::to_owned),
+            queue,
             pbx_call_id: given(&self.pbx_call_id).map(str::to_owned),
             client_id: id(&self.client, "client")?,
             number,

@@ -9,7 +9,7 @@ use crate::{
 };
 
 /// The calls export's columns.
-pub const CALL_HEADER: [&str; 16] = [
+pub const CALL_HEADER: [&str; 17] = [
     "id",
     "started",
     "direction",
@@ -26,6 +26,7 @@ pub const CALL_HEADER: [&str; 16] = [
     "cause",
     "source",
     "pbx_call_id",
+    "queue",
 ];
 
 /// The orders export's columns.
@@ -102,6 +103,7 @@ pub fn call_record(r: &LogRow, full: bool, tz: Tz) -> Vec<String> {
         text(c.cause.as_deref()),
         c.source_id.clone(),
         text(Some(c.pbx_call_id.as_str())),
+        text(c.queue.as_deref()),
     ]
 }
 

@@ -53,6 +53,8 @@ pub struct LogFilter {
     pub outcome: Option<String>,
     /// Source id.
     pub source_id: Option<String>,
+    /// The PBX queue the call came through.
+    pub queue: Option<String>,
     /// The PBX's call id.
     pub pbx_call_id: Option<String>,
     /// The matched client.
@@ -123,6 +125,7 @@ fn page_sql<'a>(
     w.and_if("direction = ?", text(&f.direction));
     w.and_if("operator_id = ?", f.operator_id.map(Arg::from));
     w.and_if("source_id = ?", text(&f.source_id));
+    w.and_if("queue = ?", text(&f.queue));
     w.and_if("pbx_call_id = ?", text(&f.pbx_call_id));
     w.and_if("client_id = ?", f.client_id.map(Arg::from));
     w.and_if("caller_e164 = ?", text(&f.number));

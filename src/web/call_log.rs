@@ -51,6 +51,8 @@ pub struct LogForm {
     #[serde(default)]
     source: String,
     #[serde(default)]
+    queue: String,
+    #[serde(default)]
     client: String,
     #[serde(default)]
     number_suffix: String,
@@ -126,6 +128,7 @@ impl LogForm {
             ("operator", self.operator.clone()),
             ("outcome", self.outcome.clone()),
             ("source", self.source.clone()),
+            ("queue", self.queue.clone()),
             ("client", self.client.clone()),
             ("number_suffix", self.number_suffix.clone()),
             ("has_order", self.has_order.clone()),
@@ -146,6 +149,7 @@ impl LogForm {
             operator: get("operator"),
             outcome: get("outcome"),
             source: get("source"),
+            queue: get("queue"),
             client: get("client"),
             number_suffix: get("number_suffix"),
             has_order: get("has_order"),

@@ -66,6 +66,7 @@ async fn a_manager_exports_masked_numbers_and_an_admin_full_ones_each_audited() 
     assert_eq!(r[2][6], "Anna");
     assert_eq!(r[2][10], "order_placed");
     assert_eq!(r[2][12], "1");
+    assert_eq!((r[0][16].as_str(), r[2][16].as_str()), ("queue", ""));
     let text = String::from_utf8_lossy(&body);
     assert!(
         !text.contains("74951234567"),

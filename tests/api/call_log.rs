@@ -172,6 +172,16 @@ async fn every_filter_of_the_log_narrows_to_the_right_calls() {
         vec![c3, c2]
     );
     assert_eq!(ids(&app, "number=%2B74957654321").await, vec![c2]);
+    exec(
+        &app.db,
+        "UPDATE calls SET queue = 'sales' WHERE id IN ($1, $2)",
+        &[c1, c2],
+    )
+    .await;
+    assert_eq!(ids(&app, "queue=sales").await, vec![c2, c1]);
+    assert_eq!(ids(&app, "queue=sales&state=missed").await, vec![c2]);
+    assert_eq!(ids(&app, "queue=support").await, Vec::<i64>::new());
+    assert_eq!(ids(&app, "queue=").await.len(), 5, "empty is any queue");
     let (_, body) = app
         .get_json("/api/v1/calls?has_order=true", &app.admin_token)
         .await;
@@ -237,6 +247,7 @@ async fn bad_filters_are_422_naming_the_field() {
         ("from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z", "to"),
         ("operator=abc", "operator"),
         ("client=-3", "client"),
+        (&*format!("queue={}", "q".repeat(201)), "queue"),
         ("cursor=!!", "cursor"),
         ("limit=0", "limit"),
     ] {
