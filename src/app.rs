@@ -330,7 +330,13 @@ async fn retention(state: AppState) {
     if ages.iter().all(|d| *d == 0) {
         return;
     }
-    let mut tick = tokio::time::interval(Duration::from_secs(cfg.run_every_minutes * 60));
+    // The first run waits a little (a period, at most 5 minutes): a service that has just
+    // started has a PBX's backlog to take first, and a run at the very start would race
+    // whatever the start was for (a test's data, an import). 5 minutes at most, so that a
+    // service restarted more often than its period still runs the job.
+    let period = Duration::from_secs(cfg.run_every_minutes * 60);
+    let first = tokio::time::Instant::now() + period.min(Duration::from_secs(300));
+    let mut tick = tokio::time::interval_at(first, period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
