@@ -41,19 +41,12 @@ pub fn notice_text(pu: &PageUser, done: Option<&str>) -> String {
     i18n::admin::texts(pu.lang).notice(done).to_owned()
 }
 
-/// Whether an error belongs on the form (else it is the page's error response). The
-/// validation messages come from the API layer and stay as it words them.
+/// Whether an error belongs on the form (else it is the page's error response), in the
+/// user's language (`i18n::errors`).
 pub fn form_error(e: &AppError, pu: &PageUser) -> Option<String> {
     match e {
-        AppError::Validation { field, message } => Some(match field {
-            Some(f) => format!("{f}: {message}"),
-            None => message.clone(),
-        }),
-        AppError::Conflict { message, .. } | AppError::BadRequest { message, .. } => {
-            Some(message.clone())
-        }
         AppError::NotFound(what) => Some(fill(i18n::admin::texts(pu.lang).not_found, &[what])),
-        _ => None,
+        other => i18n::errors::of_error(pu.lang, other),
     }
 }
 

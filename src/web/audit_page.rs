@@ -67,7 +67,7 @@ pub async fn audit_page(
     let (filter, (limit, before)) = match parsed {
         Ok(v) => v,
         Err(AppError::Validation { field, message }) => {
-            page.error = format!("{}: {message}", field.unwrap_or_default());
+            page.error = super::i18n::errors::with_field(pu.lang, field.as_deref(), &message);
             return Ok(page.into_response());
         }
         Err(e) => return Err(e),

@@ -7,6 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     extract::{Query, State},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -18,7 +19,7 @@ use super::{
 use crate::{
     app::AppState,
     domain::{role::Permission, time::now_ms},
-    error::AppResult,
+    error::{AppError, AppResult},
     reports::{
         self, charts,
         kpi::{Kpi, Num, Unit},
@@ -70,6 +71,8 @@ struct DashboardPage {
     queue: String,
     /// Queues the period's calls came through, offered in the filter.
     queues: Vec<String>,
+    /// What is wrong with the filter (then no figures are shown).
+    error: String,
     tiles: Vec<Tile>,
     by_hour: String,
     waits: String,
@@ -141,7 +144,29 @@ pub async fn dashboard(
         operator_id: None,
         queue: q.queue.as_deref(),
     };
-    let scope = reports::scope(asked, tz, now_ms())?;
+    let scope = match reports::scope(asked, tz, now_ms()) {
+        Ok(scope) => scope,
+        // A mistyped period is shown on the form, with what was typed, not as a JSON error.
+        Err(AppError::Validation { field, message }) => {
+            let typed = |v: &Option<String>| v.clone().unwrap_or_default();
+            let page = DashboardPage {
+                error: i18n::errors::with_field(pu.lang, field.as_deref(), &message),
+                s,
+                from: typed(&q.from),
+                to: typed(&q.to),
+                direction: typed(&q.direction),
+                queue: typed(&q.queue),
+                queues: Vec::new(),
+                tiles: Vec::new(),
+                by_hour: String::new(),
+                waits: String::new(),
+                load: String::new(),
+                operators: Vec::new(),
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(e) => return Err(e),
+    };
     let (report, dist, ops) = reports::dashboard(&state.db, &state.config, &scope).await?;
     let queues = reports::queues(&state.db, &scope).await?;
     let k = &report.kpis;
@@ -212,6 +237,7 @@ pub async fn dashboard(
         direction: scope.direction.clone(),
         queue: scope.queue.clone().unwrap_or_default(),
         queues,
+        error: String::new(),
         tiles,
         by_hour: charts::calls_by_hour(&dist, words),
         waits: charts::wait_buckets(&dist, words),

@@ -231,7 +231,7 @@ async fn render(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     if previewed && let Err(e) = fill_preview(state, &mut page, pu.lang).await {
-        page.error = format!("{} {}", page.error, error_text(e)?)
+        page.error = format!("{} {}", page.error, error_text(e, pu.lang)?)
             .trim()
             .to_owned();
         status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -239,13 +239,14 @@ async fn render(
     Ok((status, page).into_response())
 }
 
-/// The words of a validation error; anything else stays an error.
-fn error_text(e: AppError) -> AppResult<String> {
+/// The words of a validation error in the user's language; anything else stays an error.
+fn error_text(e: AppError, lang: Language) -> AppResult<String> {
     match e {
-        AppError::Validation { field, message } => Ok(match field {
-            Some(f) => format!("{f}: {message}"),
-            None => message,
-        }),
+        AppError::Validation { field, message } => Ok(super::i18n::errors::with_field(
+            lang,
+            field.as_deref(),
+            &message,
+        )),
         other => Err(other),
     }
 }
@@ -342,7 +343,7 @@ pub async fn create_list(
         Ok(id) => Ok(Redirect::to(&format!("/manager/outbound?created={id}")).into_response()),
         Err(e) => {
             let t = super::i18n::base::texts(pu.lang);
-            let why = fill(t.not_made, &[&error_text(e)?]);
+            let why = fill(t.not_made, &[&error_text(e, pu.lang)?]);
             render(&state, &pu, b, true, String::new(), why).await
         }
     }

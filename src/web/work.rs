@@ -276,7 +276,10 @@ pub async fn render(
             .map(|c| format::when(c.started_at, tz, lang))
             .unwrap_or_default(),
         task_kind: task.as_ref().map_or("", |k| views::kind_label(t, &k.kind)),
-        new_client_error: carry.new_client.map(|e| e.to_string()).unwrap_or_default(),
+        new_client_error: carry
+            .new_client
+            .map(|e| super::i18n::errors::of_error(lang, &e).unwrap_or_else(|| e.to_string()))
+            .unwrap_or_default(),
         order_client: client_id.unwrap_or(0),
         t,
         s,
@@ -315,7 +318,15 @@ async fn wrap_form(
                 AppError::Validation { field, .. } => field.clone().unwrap_or_default(),
                 _ => String::new(),
             };
-            (Some(i), Some((field, e.to_string())))
+            // Shown next to its field: the message alone, in the operator's language.
+            let text = match &e {
+                AppError::Validation { message, .. } => {
+                    super::i18n::errors::message(pu.lang, message)
+                }
+                other => super::i18n::errors::of_error(pu.lang, other)
+                    .unwrap_or_else(|| other.to_string()),
+            };
+            (Some(i), Some((field, text)))
         }
         None => (None, None),
     };

@@ -67,6 +67,8 @@ pub async fn save_order(
             Ok(Redirect::to(&format!("{back}?saved={order_id}")).into_response())
         }
         Err(AppError::Validation { field, message }) => {
+            // Shown next to its field or line, in the operator's language.
+            let message = super::i18n::errors::message(pu.lang, &message);
             form.errors
                 .push((field.unwrap_or_else(|| "lines".into()), message));
             if form.lines.is_empty() {

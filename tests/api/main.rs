@@ -14,6 +14,7 @@ mod calls_flow;
 mod calls_lifecycle;
 mod clients;
 mod concurrent_ingest;
+mod form_errors_i18n;
 mod formats;
 mod health;
 mod live;

@@ -24,6 +24,7 @@ macro_rules! page_texts {
 pub mod admin;
 pub mod base;
 pub mod desk;
+pub mod errors;
 pub mod kpi;
 pub mod manager;
 
