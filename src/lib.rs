@@ -32,6 +32,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_calls;
 pub mod domain;
 pub mod error;
 pub mod import;

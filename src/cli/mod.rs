@@ -44,6 +44,10 @@ enum Command {
         /// Load the demo data set into an empty database and print its credentials.
         #[arg(long)]
         demo: bool,
+        /// With --demo: leave out the two weeks of call history (clients, orders and users
+        /// only), for a desk that starts quiet — the browser tests start this way.
+        #[arg(long, requires = "demo")]
+        no_demo_calls: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -116,7 +120,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref(), &overrides)?;
     crate::telemetry::init_tracing(&config.log);
     match cli.command {
-        Command::Serve { demo, .. } => serve::run(config, demo).await,
+        Command::Serve {
+            demo,
+            no_demo_calls,
+            ..
+        } => serve::run(config, demo, !no_demo_calls).await,
         Command::Migrate => {
             let db = Db::connect(&config.database).await?;
             db.close().await;

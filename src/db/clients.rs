@@ -362,6 +362,23 @@ pub async fn get_client_tx(tx: &mut Tx, id: i64) -> DbResult<Client> {
     Ok(row.into_client(phones))
 }
 
+/// The first number of each of the first `limit` clients (by id), as `(client id, E.164)`:
+/// the demo's callers.
+pub async fn first_numbers(db: &Db, limit: i64) -> DbResult<Vec<(i64, String)>> {
+    const SQL: &str = "SELECT p.client_id, p.e164 FROM client_phones p \
+        WHERE p.client_id IN (SELECT id FROM clients WHERE deleted_at IS NULL ORDER BY id LIMIT $1) \
+        ORDER BY p.client_id, p.position, p.id";
+    let rows: Vec<(i64, String)> =
+        with_pool!(db, |p| sqlx::query_as(SQL).bind(limit).fetch_all(p).await)?;
+    let mut out: Vec<(i64, String)> = Vec::with_capacity(rows.len());
+    for (client, number) in rows {
+        if out.last().is_none_or(|(c, _)| *c != client) {
+            out.push((client, number));
+        }
+    }
+    Ok(out)
+}
+
 /// Counts live clients.
 pub async fn count_clients(db: &Db) -> DbResult<i64> {
     Ok(with_pool!(db, |p| sqlx::query_scalar(

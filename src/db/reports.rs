@@ -366,8 +366,9 @@ pub struct TasksDone {
 /// Tasks done per operator: closed by a call the operator answered that started in the period
 /// (any direction), or closed without a call in the period by the operator who claimed it
 /// (else the one it was assigned to). Tasks taken back as "not missed" do not count. With a
-/// queue, only tasks whose closing call came through it, or (closed without a call) whose
-/// missed call did; proactive tasks closed without a call have no queue.
+/// queue, only the tasks of missed calls that came through it (as in the callback speed):
+/// the call back that closes a task is usually an outbound call, which has no queue, and
+/// proactive tasks have no missed call.
 pub async fn tasks_done(
     db: &Db,
     from: Millis,
@@ -386,7 +387,7 @@ pub async fn tasks_done(
             FROM callbacks cb \
             WHERE cb.closed_call_at >= $1 AND cb.closed_call_at < $2 AND cb.reached_by IS NOT NULL \
               AND COALESCE(cb.close_reason, '') <> 'not_missed' \
-              {by_call} \
+              {by_queue} \
             GROUP BY cb.reached_by \
           UNION ALL \
           SELECT COALESCE(cb.claimed_by, cb.assigned_to) AS operator_id, \
@@ -396,12 +397,11 @@ pub async fn tasks_done(
             WHERE cb.closed_by_call_id IS NULL AND cb.closed_at >= $1 AND cb.closed_at < $2 \
               AND COALESCE(cb.claimed_by, cb.assigned_to) IS NOT NULL \
               AND COALESCE(cb.close_reason, '') <> 'not_missed' \
-              {by_missed} \
+              {by_queue} \
             GROUP BY COALESCE(cb.claimed_by, cb.assigned_to)) x \
         JOIN users u ON u.id = x.operator_id \
         GROUP BY x.operator_id, u.display_name ORDER BY x.operator_id",
-        by_call = task_queue(queue, "cb.closed_by_call_id", 3),
-        by_missed = task_queue(queue, "cb.first_call_id", 3),
+        by_queue = task_queue(queue, "cb.first_call_id", 3),
     );
     Ok(with_pool!(db, |p| {
         let q = sqlx::query_as(&sql).bind(from).bind(to);

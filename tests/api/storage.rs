@@ -56,3 +56,43 @@ async fn demo_data_loads_into_an_empty_database_once_and_never_over_real_data() 
         1
     );
 }
+
+#[tokio::test]
+async fn the_demo_call_history_goes_through_the_ingest() {
+    let app = spawn_app().await;
+    demo::ensure_loaded(&app.db, &app.config).await.unwrap();
+    let calls = orderline::demo_calls::load(&app.state).await.unwrap();
+    assert!((500..2_000).contains(&calls), "{calls} demo calls");
+    let count = |path: &'static str| {
+        let app = &app;
+        async move {
+            let (status, page) = app.get_json(path, &app.admin_token).await;
+            assert_eq!(status, 200, "{page}");
+            page["items"].as_array().unwrap().len()
+        }
+    };
+    // Both queues, matched clients, missed calls whose tasks an operator's call back closed,
+    // and outcomes and orders on answered calls.
+    assert!(count("/api/v1/calls?queue=sales&limit=5").await == 5);
+    assert!(count("/api/v1/calls?queue=support&limit=5").await == 5);
+    assert!(count("/api/v1/calls?state=missed&limit=5").await == 5);
+    assert!(count("/api/v1/calls?has_order=true&limit=5").await == 5);
+    assert!(count("/api/v1/calls?outcome=information&limit=5").await == 5);
+    assert!(count("/api/v1/callbacks?status=closed&limit=5").await == 5);
+    let (_, known) = app
+        .get_json(
+            "/api/v1/calls?direction=inbound&limit=200",
+            &app.admin_token,
+        )
+        .await;
+    let clients = known["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["caller"]["kind"] == "client")
+        .count();
+    assert!(
+        clients > 50,
+        "{clients} of 200 inbound calls from known clients"
+    );
+}
