@@ -55,6 +55,7 @@ async fn a_russian_manager_reads_filter_mistakes_in_russian_and_an_english_one_i
         "what was typed stays"
     );
     assert!(!html.contains("expected an RFC 3339"), "{html}");
+    assert!(!html.contains("class=\"tiles\""), "no figures under a bad period");
     let (s, html) = get(&ed, &app, "/manager/dashboard?from=yesterday").await;
     assert_eq!(s, 422);
     assert!(html.contains("from: expected an RFC 3339 time"), "{html}");
