@@ -395,15 +395,7 @@ fn demo_orders(
                 .map(|_| {
                     let p = goods[rng.random_range(0..goods.len())];
                     let q = rng.random_range(1..12);
-                    LineRow {
-                        order_id: 0,
-                        product_id: p.id,
-                        sku: p.sku.clone(),
-                        name: p.name.clone(),
-                        quantity: q,
-                        unit_price_minor: p.price_minor,
-                        line_total_minor: q * p.price_minor,
-                    }
+                    LineRow::priced(p, q, q * p.price_minor)
                 })
                 .collect();
             NewOrder {

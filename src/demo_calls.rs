@@ -90,15 +90,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<usize> {
                     comment: None,
                     created_by: Some(operator.id),
                     total_minor: q * p.price_minor,
-                    lines: vec![LineRow {
-                        order_id: 0,
-                        product_id: p.id,
-                        sku: p.sku.clone(),
-                        name: p.name.clone(),
-                        quantity: q,
-                        unit_price_minor: p.price_minor,
-                        line_total_minor: q * p.price_minor,
-                    }],
+                    lines: vec![LineRow::priced(p, q, q * p.price_minor)],
                     currency: state.config.currency.clone(),
                     created_at: call.end - 30 * SECOND,
                 })

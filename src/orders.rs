@@ -138,15 +138,7 @@ async fn price(
                 "the line total is too large",
             )
         })?;
-        lines.push(LineRow {
-            order_id: 0,
-            product_id: p.id,
-            sku: p.sku.clone(),
-            name: p.name.clone(),
-            quantity: l.quantity,
-            unit_price_minor: p.price_minor,
-            line_total_minor: total,
-        });
+        lines.push(LineRow::priced(p, l.quantity, total));
     }
     let total_minor = lines
         .iter()

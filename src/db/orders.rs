@@ -54,6 +54,22 @@ pub struct LineRow {
     pub line_total_minor: i64,
 }
 
+impl LineRow {
+    /// A line of `quantity` × `product` at its current price, with the line total already
+    /// checked by the caller not to overflow (`total`).
+    pub fn priced(product: &super::products::Product, quantity: i64, total: i64) -> Self {
+        LineRow {
+            order_id: 0,
+            product_id: product.id,
+            sku: product.sku.clone(),
+            name: product.name.clone(),
+            quantity,
+            unit_price_minor: product.price_minor,
+            line_total_minor: total,
+        }
+    }
+}
+
 /// An order to write: lines already priced, total already summed.
 pub struct NewOrder {
     /// Client.

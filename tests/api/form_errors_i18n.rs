@@ -5,7 +5,10 @@
 use orderline::domain::Role;
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::{
+    helpers::{TestApp, spawn_app},
+    manager::page as get,
+};
 
 async fn user(
     app: &TestApp,
@@ -19,11 +22,6 @@ async fn user(
     let c = app.logged_in(login, &pw).await;
     app.choose_language(&c, lang).await;
     c
-}
-
-async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
-    let r = c.get(app.url(path)).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
 }
 
 async fn post_form(c: &reqwest::Client, app: &TestApp, path: &str, body: &str) -> (u16, String) {
@@ -55,7 +53,10 @@ async fn a_russian_manager_reads_filter_mistakes_in_russian_and_an_english_one_i
         "what was typed stays"
     );
     assert!(!html.contains("expected an RFC 3339"), "{html}");
-    assert!(!html.contains("class=\"tiles\""), "no figures under a bad period");
+    assert!(
+        !html.contains("class=\"tiles\""),
+        "no figures under a bad period"
+    );
     let (s, html) = get(&ed, &app, "/manager/dashboard?from=yesterday").await;
     assert_eq!(s, 422);
     assert!(html.contains("from: expected an RFC 3339 time"), "{html}");

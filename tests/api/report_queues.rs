@@ -147,16 +147,9 @@ async fn a_report_for_one_queue_counts_only_its_calls_from_calls_and_from_aggreg
     app.add_user("mary", Role::Manager, None, "correct-horse")
         .await;
     let c = app.logged_in("mary", "correct-horse").await;
-    let html = c
-        .get(app.url(&format!(
-            "/manager/dashboard?from={FROM}&to={TO}&queue=sales"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let path = format!("/manager/dashboard?from={FROM}&to={TO}&queue=sales");
+    let (status, html) = crate::manager::page(&c, &app, &path).await;
+    assert_eq!(status, 200, "{html}");
     assert!(html.contains(r#"name="queue" value="sales""#), "{html}");
     assert!(
         html.contains(r#"<option value="sales"><option value="support"></datalist>"#),
