@@ -134,15 +134,27 @@ pub struct Wallboard {
     pub today: KpiReport,
 }
 
-/// Reads the board now; `full_numbers`: whether the viewer may see whole phone numbers.
-pub async fn read(state: &AppState, now: Millis, full_numbers: bool) -> AppResult<Wallboard> {
+/// Reads the board now; `full_numbers`: whether the viewer may see whole phone numbers;
+/// `queue`: one queue's board (its ringing calls and today's KPIs; the operators are everyone,
+/// as a queue rings whoever the PBX sends it to).
+pub async fn read(
+    state: &AppState,
+    now: Millis,
+    full_numbers: bool,
+    queue: Option<&str>,
+) -> AppResult<Wallboard> {
+    let asked = super::Asked {
+        queue,
+        ..super::Asked::default()
+    };
+    let scope = super::scope(asked, state.config.time_zone, now)?;
     let calls = db::wallboard::ringing(&state.db, now - RINGING_WINDOW_MS).await?;
     let cap_ms = state.config.workspace.wrapup_cap_seconds * 1000;
     let facts = db::wallboard::operator_facts(&state.db, now - cap_ms).await?;
-    let scope = super::scope(super::Asked::default(), state.config.time_zone, now)?;
     let today = super::kpis(&state.db, &state.config, &scope).await?;
     let ringing = calls
         .into_iter()
+        .filter(|c| scope.queue.is_none() || c.queue == scope.queue)
         .map(|c| {
             let number = c.caller_e164.as_deref().unwrap_or("");
             let number = if full_numbers {

@@ -7,9 +7,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    extract::State,
+    extract::{Query, State},
     response::{Html, IntoResponse, Response},
 };
+use serde::Deserialize;
 
 use super::{
     dashboard::{Tile, duration, tile},
@@ -70,6 +71,23 @@ struct Live {
 struct WallboardPage {
     s: Shell,
     live: String,
+    /// The queue shown ("" = every queue).
+    queue: String,
+    /// Where the script fetches the live part (with the queue).
+    src: String,
+}
+
+/// `?queue=`: one queue's board (a screen per team).
+#[derive(Deserialize)]
+pub struct BoardQuery {
+    #[serde(default)]
+    queue: String,
+}
+
+impl BoardQuery {
+    fn queue(&self) -> Option<&str> {
+        Some(self.queue.trim()).filter(|q| !q.is_empty())
+    }
 }
 
 fn live_of(w: &Wallboard, currency: &str, lang: Language) -> Live {
@@ -135,23 +153,47 @@ fn live_of(w: &Wallboard, currency: &str, lang: Language) -> Live {
     }
 }
 
-async fn read(state: &AppState, pu: &PageUser) -> AppResult<String> {
+async fn read(state: &AppState, pu: &PageUser, queue: Option<&str>) -> AppResult<String> {
     pu.principal.require(Permission::ReadReports)?;
     let full = state.config.full_numbers_roles.contains(&pu.principal.role);
-    let w = wallboard::read(state, now_ms(), full).await?;
+    let w = wallboard::read(state, now_ms(), full, queue).await?;
     live_of(&w, &state.config.currency, pu.lang)
         .render()
         .map_err(|e| AppError::Internal(e.into()))
 }
 
-/// `GET /manager/wallboard`.
-pub async fn wallboard_page(State(state): State<AppState>, pu: PageUser) -> AppResult<Response> {
-    let live = read(&state, &pu).await?;
+/// `GET /manager/wallboard[?queue=]`.
+pub async fn wallboard_page(
+    State(state): State<AppState>,
+    pu: PageUser,
+    Query(q): Query<BoardQuery>,
+) -> AppResult<Response> {
+    let live = read(&state, &pu, q.queue()).await?;
     let s = Shell::load(&state, &pu, "wallboard").await?;
-    Ok(WallboardPage { s, live }.into_response())
+    let queue = q.queue().unwrap_or_default().to_owned();
+    let src = match q.queue() {
+        Some(queue) => format!(
+            "/manager/wallboard/live?{}",
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("queue", queue)
+                .finish()
+        ),
+        None => "/manager/wallboard/live".to_owned(),
+    };
+    Ok(WallboardPage {
+        s,
+        live,
+        queue,
+        src,
+    }
+    .into_response())
 }
 
-/// `GET /manager/wallboard/live`: the fragment the script swaps in.
-pub async fn wallboard_live(State(state): State<AppState>, pu: PageUser) -> AppResult<Response> {
-    Ok(Html(read(&state, &pu).await?).into_response())
+/// `GET /manager/wallboard/live[?queue=]`: the fragment the script swaps in.
+pub async fn wallboard_live(
+    State(state): State<AppState>,
+    pu: PageUser,
+    Query(q): Query<BoardQuery>,
+) -> AppResult<Response> {
+    Ok(Html(read(&state, &pu, q.queue()).await?).into_response())
 }

@@ -311,6 +311,22 @@ async fn the_wallboard_shows_ringing_calls_operator_states_and_todays_kpis() {
     );
     assert_eq!(w["today"]["kpis"]["offered"]["value"], 3);
     assert_eq!(w["today"]["kpis"]["answered"]["value"], 2);
+
+    // One queue's board: its ringing calls and today's figures; the operators are everyone.
+    let (s, e) = app
+        .post_events(&json!({"call_id": "w4", "type": "ringing", "from": "+74953330004", "extensions": ["106"], "queue": "sales"}))
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (_, all) = app.get_json("/api/v1/wallboard", &manager).await;
+    assert_eq!(all["ringing"].as_array().unwrap().len(), 2);
+    let (s, sales) = app
+        .get_json("/api/v1/wallboard?queue=sales", &manager)
+        .await;
+    assert_eq!(s, 200, "{sales}");
+    assert_eq!(sales["ringing"].as_array().unwrap().len(), 1);
+    assert_eq!(sales["ringing"][0]["queue"], "sales");
+    assert_eq!(sales["today"]["kpis"]["offered"]["value"], 1);
+    assert_eq!(sales["operators"].as_array().unwrap().len(), 4);
     let (s, _) = app.get_json("/api/v1/wallboard", &app.pbx_token).await;
     assert_eq!(s, 403);
 }
@@ -360,6 +376,13 @@ async fn manager_pages_open_for_managers_only_and_state_the_pareto_share() {
     for path in ["/manager/wallboard", "/manager/wallboard/live"] {
         assert_eq!(page(&mary, &app, path).await.0, 200, "{path}");
     }
+    let (s, html) = page(&mary, &app, "/manager/wallboard?queue=sales%20desk").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains(r#"data-src="/manager/wallboard/live?queue=sales+desk""#)
+            && html.contains(r#"name="queue" value="sales desk""#),
+        "the live part follows the queue: {html}"
+    );
     for path in [
         "/manager/clients",
         "/manager/outbound",
