@@ -9,7 +9,9 @@
 //!
 //! With `BENCH_SEEDED=1` the database was seeded by `orderline seed-bench` (see
 //! `support/seeded.rs`); `BENCH_SKIP_RAW=1` skips the timing from raw calls (minutes at 5M
-//! calls); `BENCH_SEGMENT_RUNS` sets how many segmentation recomputes are timed (3).
+//! calls); `BENCH_SEGMENT_RUNS` sets how many segmentation recomputes are timed (3);
+//! `BENCH_QUEUE=sales` times one queue's dashboard (the seeded calls come through `sales`,
+//! `support` or no queue).
 //! The calls span the 365 days before the seed. Each figure is the median of 5 runs after
 //! one warm-up run. Results are recorded in docs/BENCHMARKS.md (section "Reports").
 
@@ -78,8 +80,12 @@ async fn time_dashboards(db: &Db, config: &Config, backend: &str, now: i64) -> a
             format!("aggregates ({} raw pieces)", plan.raw.len())
         };
         let ms = support::median_ms(|| dashboard(db, config, from, now)).await?;
+        let queue = scope(from, now)
+            .queue
+            .map(|q| format!(" of queue {q}"))
+            .unwrap_or_default();
         println!(
-            "backend {backend}: dashboard over a {label}, {source}: {ms:.0} ms (median of 5, load {})",
+            "backend {backend}: dashboard{queue} over a {label}, {source}: {ms:.0} ms (median of 5, load {})",
             seeded::load_average()
         );
         println!(
@@ -116,7 +122,7 @@ async fn parts(db: &Db, config: &Config, from: i64, to: i64) -> anyhow::Result<S
     q::callback_median(db, &s, sums.reached).await?;
     out.push(format!("callback median {:.0} ms", ms(t)));
     let t = Instant::now();
-    q::tasks_done(db, from, to, None).await?;
+    q::tasks_done(db, from, to, s.queue.as_deref()).await?;
     out.push(format!("tasks done {:.0} ms", ms(t)));
     Ok(out.join(", "))
 }
@@ -131,7 +137,7 @@ fn scope(from: i64, to: i64) -> orderline::db::reports::Scope {
         to,
         direction: "inbound".into(),
         operator_id: None,
-        queue: None,
+        queue: std::env::var("BENCH_QUEUE").ok().filter(|q| !q.is_empty()),
     }
 }
 
