@@ -111,19 +111,7 @@ impl LogQuery {
                 "an outcome code is at most 64 characters",
             ));
         }
-        let queue = given(&self.queue).map(str::to_owned);
-        if queue
-            .as_deref()
-            .is_some_and(|q| q.chars().count() > crate::reports::MAX_QUEUE_LEN)
-        {
-            return Err(AppError::invalid(
-                "queue",
-                format!(
-                    "a queue name has at most {} characters",
-                    crate::reports::MAX_QUEUE_LEN
-                ),
-            ));
-        }
+        let queue = crate::reports::queue_filter(self.queue.as_deref())?;
         let number = given(&self.number)
             .map(|n| {
                 PhoneNumber::parse(n, config.default_region)

@@ -95,6 +95,18 @@ pub fn scope(asked: Asked<'_>, tz: Tz, now: Millis) -> AppResult<Scope> {
             ));
         }
     };
+    Ok(Scope {
+        from,
+        to,
+        direction: direction.to_owned(),
+        operator_id,
+        queue: queue_filter(queue)?,
+    })
+}
+
+/// A queue filter as typed: trimmed, blank = every queue (None), too long = a 422. The
+/// reports and the call log read `queue=` through this one function.
+pub fn queue_filter(queue: Option<&str>) -> AppResult<Option<String>> {
     let queue = queue.map(str::trim).filter(|q| !q.is_empty());
     if queue.is_some_and(|q| q.chars().count() > MAX_QUEUE_LEN) {
         return Err(AppError::invalid(
@@ -102,13 +114,7 @@ pub fn scope(asked: Asked<'_>, tz: Tz, now: Millis) -> AppResult<Scope> {
             format!("a queue name has at most {MAX_QUEUE_LEN} characters"),
         ));
     }
-    Ok(Scope {
-        from,
-        to,
-        direction: direction.to_owned(),
-        operator_id,
-        queue: queue.map(str::to_owned),
-    })
+    Ok(queue.map(str::to_owned))
 }
 
 fn instant(v: Option<&str>, field: &'static str) -> AppResult<Option<Millis>> {
@@ -186,7 +192,8 @@ pub async fn dashboard(
 /// period's end (the aggregates are small; the calls themselves can be millions).
 pub async fn queues(db: &Db, s: &Scope) -> DbResult<Vec<String>> {
     const QUEUES_DAYS: i64 = 90;
-    crate::db::aggregates::queues(db, &s.direction, s.to - QUEUES_DAYS * 86_400_000, s.to).await
+    let since = s.to - QUEUES_DAYS * crate::segments::rhythm::DAY;
+    crate::db::aggregates::queues(db, &s.direction, since, s.to).await
 }
 
 /// Computes every KPI of the period.
