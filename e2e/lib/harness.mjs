@@ -371,7 +371,13 @@ export function percentile(sorted, p) {
  */
 export async function recordPops(page) {
   const pops = new Map();
+  const seen = new Set();
   await page.exposeBinding('__e2eRecordPop', (_source, p) => {
+    // A record comes twice when the page that made it delivered it before navigating and the
+    // next page replayed it from the journal (see below); the first delivery counts.
+    if (seen.has(p.seq)) return;
+    seen.add(p.seq);
+    delete p.seq;
     const old = pops.get(p.callId) || { names: [] };
     const merged = { ...old, names: [...old.names] };
     for (const [k, v] of Object.entries(p)) if (v !== null && v !== undefined) merged[k] = v;
@@ -385,12 +391,30 @@ export async function recordPops(page) {
       const e = el.querySelector(sel);
       return e ? e.textContent.trim() : null;
     };
+    // Playwright drops a binding call whose page is already gone when Node gets to it, and a
+    // desk with pop_on=ring navigates to the order screen right after showing the pop. So
+    // every record also goes into a journal in sessionStorage (it outlives same-tab
+    // navigations) and each new page sends the journal again; Node keeps the first of each.
+    const KEY = '__e2ePops';
+    const journal = () => {
+      try {
+        return JSON.parse(sessionStorage.getItem(KEY) || '[]');
+      } catch {
+        return []; // about:blank and other opaque origins have no storage
+      }
+    };
+    const send = (rec) => {
+      if (window.__e2eRecordPop) window.__e2eRecordPop(rec);
+    };
+    for (const rec of journal()) send(rec);
+    let n = 0;
     const report = (el) => {
       const id = el.getAttribute('data-call-id');
       if (!id || !window.__e2eRecordPop) return;
       const open = el.querySelector('a.pop-open');
       const shown = Number(el.getAttribute('data-shown-at'));
-      window.__e2eRecordPop({
+      const rec = {
+        seq: `${location.href} ${performance.timeOrigin} ${n++}`,
         callId: id,
         name: text(el, '.pop-name'),
         number: text(el, '.pop-number'),
@@ -398,7 +422,13 @@ export async function recordPops(page) {
         href: open ? open.getAttribute('href') : null,
         shownAt: Number.isFinite(shown) && shown > 0 ? shown : null,
         path: location.pathname,
-      });
+      };
+      try {
+        sessionStorage.setItem(KEY, JSON.stringify([...journal(), rec]));
+      } catch {
+        /* no storage: the direct call below is all there is */
+      }
+      send(rec);
     };
     const scan = (n) => {
       if (!n || n.nodeType !== 1) return;
