@@ -186,25 +186,12 @@ pub async fn callback_trips(db: &Db, s: &Scope) -> DbResult<Vec<CallbackTrip>> {
         .await)?)
 }
 
-/// The missed-call tasks of the period, from the copies of their calls' times that each task
-/// carries (migration 0011), through the covering index `callbacks_speed`. `$1..$4` are from,
-/// to, direction, operator; see [`task_queue`] for a queue.
+/// The missed-call tasks of the period, from the copies of their calls' times and queue that
+/// each task carries (migrations 0011, 0013), through the covering index `callbacks_speed`.
+/// `$1..$5` are from, to, direction, operator and queue (NULL: every queue).
 const SPEED_FROM: &str = "FROM callbacks WHERE kind = 'missed' AND first_call_at >= $1 \
-    AND first_call_at < $2 AND call_direction = $3 AND COALESCE(close_reason, '') <> 'not_missed'";
-
-/// With a queue (bound as `$n`, after the other parameters), the condition that the task's
-/// call `call` (a column holding a call id) came through it: one probe by id per task. A task
-/// carries no copy of its call's queue, and without a queue the condition is left out of the
-/// text altogether — merely naming the call-id column would cost the task queries their
-/// covering indexes (`callbacks_speed`, `callbacks_done`) on SQLite.
-fn task_queue(queue: Option<&str>, call: &str, n: u8) -> String {
-    match queue {
-        Some(_) => {
-            format!(" AND EXISTS (SELECT 1 FROM calls qc WHERE qc.id = {call} AND qc.queue = ${n})")
-        }
-        None => String::new(),
-    }
-}
+    AND first_call_at < $2 AND call_direction = $3 AND COALESCE(close_reason, '') <> 'not_missed' \
+    AND ($5 IS NULL OR call_queue = $5)";
 
 /// A task counts as reached when a call reached it and, with an operator filter, that
 /// operator's call did.
@@ -236,23 +223,18 @@ pub async fn callback_sums(db: &Db, s: &Scope, offsets: &Offsets) -> DbResult<Ca
            CAST(COALESCE(SUM(CASE WHEN {REACHED} THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached, \
            CAST(COALESCE(SUM(CASE WHEN {REACHED} AND reached_at - missed_at <= 1200000 THEN 1 ELSE 0 END), 0) AS BIGINT) AS within_20_min, \
            CAST(COALESCE(SUM(CASE WHEN {REACHED} AND {} = {} THEN 1 ELSE 0 END), 0) AS BIGINT) AS same_day \
-         {SPEED_FROM}{}",
+         {SPEED_FROM}",
         day("reached_at"),
         day("missed_at"),
-        task_queue(s.queue.as_deref(), "callbacks.first_call_id", 5),
     );
-    Ok(with_pool!(db, |p| {
-        let q = sqlx::query_as(&sql)
-            .bind(s.from)
-            .bind(s.to)
-            .bind(&s.direction)
-            .bind(s.operator_id);
-        let q = match s.queue.as_deref() {
-            Some(queue) => q.bind(queue),
-            None => q,
-        };
-        q.fetch_one(p).await
-    })?)
+    Ok(with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(s.from)
+        .bind(s.to)
+        .bind(&s.direction)
+        .bind(s.operator_id)
+        .bind(s.queue.as_deref())
+        .fetch_one(p)
+        .await)?)
 }
 
 /// `col`'s business day as a number of days since the epoch. The offsets are numbers this
@@ -282,22 +264,17 @@ pub async fn callback_median(db: &Db, s: &Scope, reached: i64) -> DbResult<Optio
     }
     let sql = format!(
         "SELECT CASE WHEN reached_at < missed_at THEN 0 ELSE reached_at - missed_at END AS w \
-         {SPEED_FROM} AND {REACHED}{} ORDER BY w LIMIT 2 OFFSET $5",
-        task_queue(s.queue.as_deref(), "callbacks.first_call_id", 6),
+         {SPEED_FROM} AND {REACHED} ORDER BY w LIMIT 2 OFFSET $6",
     );
-    let middle: Vec<(i64,)> = with_pool!(db, |p| {
-        let q = sqlx::query_as(&sql)
-            .bind(s.from)
-            .bind(s.to)
-            .bind(&s.direction)
-            .bind(s.operator_id)
-            .bind((reached - 1) / 2);
-        let q = match s.queue.as_deref() {
-            Some(queue) => q.bind(queue),
-            None => q,
-        };
-        q.fetch_all(p).await
-    })?;
+    let middle: Vec<(i64,)> = with_pool!(db, |p| sqlx::query_as(&sql)
+        .bind(s.from)
+        .bind(s.to)
+        .bind(&s.direction)
+        .bind(s.operator_id)
+        .bind(s.queue.as_deref())
+        .bind((reached - 1) / 2)
+        .fetch_all(p)
+        .await)?;
     let ms = match middle.as_slice() {
         [(a,), (b,)] if reached % 2 == 0 => (*a as f64 + *b as f64) / 2.0,
         [(a,), ..] => *a as f64,
@@ -375,11 +352,11 @@ pub async fn tasks_done(
     to: Millis,
     queue: Option<&str>,
 ) -> DbResult<Vec<TasksDone>> {
-    // The closing call's start and operator are copied onto the task (migrations 0010, 0011),
-    // so the first half reads the covering index `callbacks_done` only; each half is summed
-    // per operator before the names are joined (one look-up per operator, not per task).
-    let sql = format!(
-        "SELECT x.operator_id, u.display_name AS name, \
+    // The closing call's start and operator, and the missed call's queue, are copied onto the
+    // task (migrations 0010, 0011, 0013), so the first half reads the covering index
+    // `callbacks_done` only; each half is summed per operator before the names are joined (one
+    // look-up per operator, not per task).
+    const SQL: &str = "SELECT x.operator_id, u.display_name AS name, \
           CAST(SUM(x.callbacks) AS BIGINT) AS callbacks, CAST(SUM(x.proactive) AS BIGINT) AS proactive \
         FROM (SELECT cb.reached_by AS operator_id, \
               SUM(CASE WHEN cb.kind = 'proactive' THEN 0 ELSE 1 END) AS callbacks, \
@@ -387,7 +364,7 @@ pub async fn tasks_done(
             FROM callbacks cb \
             WHERE cb.closed_call_at >= $1 AND cb.closed_call_at < $2 AND cb.reached_by IS NOT NULL \
               AND COALESCE(cb.close_reason, '') <> 'not_missed' \
-              {by_queue} \
+              AND ($3 IS NULL OR cb.call_queue = $3) \
             GROUP BY cb.reached_by \
           UNION ALL \
           SELECT COALESCE(cb.claimed_by, cb.assigned_to) AS operator_id, \
@@ -397,18 +374,14 @@ pub async fn tasks_done(
             WHERE cb.closed_by_call_id IS NULL AND cb.closed_at >= $1 AND cb.closed_at < $2 \
               AND COALESCE(cb.claimed_by, cb.assigned_to) IS NOT NULL \
               AND COALESCE(cb.close_reason, '') <> 'not_missed' \
-              {by_queue} \
+              AND ($3 IS NULL OR cb.call_queue = $3) \
             GROUP BY COALESCE(cb.claimed_by, cb.assigned_to)) x \
         JOIN users u ON u.id = x.operator_id \
-        GROUP BY x.operator_id, u.display_name ORDER BY x.operator_id",
-        by_queue = task_queue(queue, "cb.first_call_id", 3),
-    );
-    Ok(with_pool!(db, |p| {
-        let q = sqlx::query_as(&sql).bind(from).bind(to);
-        let q = match queue {
-            Some(queue) => q.bind(queue),
-            None => q,
-        };
-        q.fetch_all(p).await
-    })?)
+        GROUP BY x.operator_id, u.display_name ORDER BY x.operator_id";
+    Ok(with_pool!(db, |p| sqlx::query_as(SQL)
+        .bind(from)
+        .bind(to)
+        .bind(queue)
+        .fetch_all(p)
+        .await)?)
 }

@@ -177,3 +177,34 @@ async fn a_queue_name_that_cannot_be_one_is_refused() {
         "blank is every queue"
     );
 }
+
+#[tokio::test]
+async fn a_task_takes_the_queue_its_call_learns_later() {
+    let (app, _) = the_day().await;
+    // l1 from N5, missed at 12:00 with no queue: its hang-up opens a task. Then the PBX tells
+    // of a second ring of the same call, inside the sales queue (after its voice menu): the
+    // call's start stays, its queue is now sales, and so is its task's.
+    let at = |s: u32| format!("2026-11-27T12:00:{s:02}Z");
+    let first = json!([
+        {"call_id": "l1", "type": "ringing", "at": at(0), "from": "+4930555555", "extensions": ["101"]},
+        {"call_id": "l1", "type": "hangup", "at": at(30), "cause": "cancel"},
+    ]);
+    let (status, answer) = app.post_events(&first).await;
+    assert_eq!(status, 200, "{answer}");
+    let (_, _, missed, _) = kpis(&app, "sales").await;
+    assert_eq!(missed, json!(1), "l1 is in no queue yet");
+    let ring = json!({"call_id": "l1", "type": "ringing", "at": at(10), "from": "+4930555555",
+        "extensions": ["101"], "queue": "sales"});
+    let (status, answer) = app.post_events(&ring).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        kpis(&app, "sales").await,
+        (json!(3), json!(1), json!(2), json!(0.5)),
+        "sales: l1's task counts with s2's, and it was not reached"
+    );
+    let all = kpis(&app, "").await.3.as_f64().expect("a share");
+    assert!(
+        (all - 1.0 / 3.0).abs() < 1e-9,
+        "every queue: three tasks, one reached: {all}"
+    );
+}
