@@ -443,11 +443,16 @@ export async function recordPops(page) {
       }
     }).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
   });
+  // On a timeout the error also says where the page was and which pops it did record, so a
+  // failure in CI tells a pop that never came from a page that went elsewhere.
   pops.waitFor = (callId, what = `a pop for call ${callId}`) =>
     eventually(() => {
       const p = pops.get(String(callId));
       return p && p.name ? p : null;
-    }, { what });
+    }, { what }).catch((e) => {
+      const seen = JSON.stringify([...pops.values()].map((p) => [p.callId, p.name, p.path]));
+      throw new Error(`${e.message}; the page is at ${page.url()}; pops recorded: ${seen}`);
+    });
   return pops;
 }
 
