@@ -77,16 +77,15 @@ struct WallboardPage {
     src: String,
 }
 
-/// `?queue=`: one queue's board (a screen per team).
+/// `?queue=`: one queue's board (a screen per team), read as the reports read it.
 #[derive(Deserialize)]
 pub struct BoardQuery {
-    #[serde(default)]
-    queue: String,
+    queue: Option<String>,
 }
 
 impl BoardQuery {
-    fn queue(&self) -> Option<&str> {
-        Some(self.queue.trim()).filter(|q| !q.is_empty())
+    fn queue(&self) -> AppResult<Option<String>> {
+        crate::reports::queue_filter(self.queue.as_deref())
     }
 }
 
@@ -168,10 +167,10 @@ pub async fn wallboard_page(
     pu: PageUser,
     Query(q): Query<BoardQuery>,
 ) -> AppResult<Response> {
-    let live = read(&state, &pu, q.queue()).await?;
+    let queue = q.queue()?;
+    let live = read(&state, &pu, queue.as_deref()).await?;
     let s = Shell::load(&state, &pu, "wallboard").await?;
-    let queue = q.queue().unwrap_or_default().to_owned();
-    let src = match q.queue() {
+    let src = match &queue {
         Some(queue) => format!(
             "/manager/wallboard/live?{}",
             form_urlencoded::Serializer::new(String::new())
@@ -183,7 +182,7 @@ pub async fn wallboard_page(
     Ok(WallboardPage {
         s,
         live,
-        queue,
+        queue: queue.unwrap_or_default(),
         src,
     }
     .into_response())
@@ -195,5 +194,5 @@ pub async fn wallboard_live(
     pu: PageUser,
     Query(q): Query<BoardQuery>,
 ) -> AppResult<Response> {
-    Ok(Html(read(&state, &pu, q.queue()).await?).into_response())
+    Ok(Html(read(&state, &pu, q.queue()?.as_deref()).await?).into_response())
 }
